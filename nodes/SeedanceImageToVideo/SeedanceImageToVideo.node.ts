@@ -1,0 +1,26 @@
+import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+
+import { route } from './actions/router';
+import { properties } from './description';
+
+export class SeedanceImageToVideo implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Seedance Image-to-Video',
+		name: 'seedanceImageToVideo',
+		icon: { light: 'file:seedance.svg', dark: 'file:seedance.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] === "generate" ? "Generate Video · " + $parameter["tier"] : $parameter["operation"] }}',
+		description: "Animate an image into an MP4 with ByteDance's Seedance 2.0 on fal.ai",
+		defaults: { name: 'Seedance Image-to-Video' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'falApi', required: true }],
+		properties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await route(this);
+	}
+}

@@ -1,0 +1,85 @@
+import type { FalClient } from '../../transport/falClient';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { SeedanceInput, SeedanceOutput } from '../../model';
+import { estimateCostUsd } from '../../model';
+import { InputError } from '../../helpers/errors';
+import { resolveImage } from '../../helpers/images';
+import { describeParameters, describeResult, describeTimings } from '../../helpers/output';
+import { readGenerateOptions, readGenerateRequest, type GenerateRequest } from '../../helpers/parameters';
+import { waitForCompletion, type FalJob, type JobTimings } from '../../helpers/queue';
+import { downloadVideo, videoFileName } from '../../helpers/video';
+import type { ItemContext, Operation } from '../types';
+
+export type GenerateMode = 'waitForCompletion' | 'submitOnly';
+
+async function buildInput(ctx: IExecuteFunctions, client: FalClient, itemIndex: number, request: GenerateRequest): Promise<SeedanceInput> {
+	const input: SeedanceInput = { ...request.input, image_url: await resolveImage(ctx, client, itemIndex, 'Start Image', request.startImage) };
+	if (request.endImage) input.end_image_url = await resolveImage(ctx, client, itemIndex, 'End Image', request.endImage);
+	return input;
+}
+
+function readWebhookUrl(ctx: IExecuteFunctions, itemIndex: number): string | undefined {
+	const url = String(ctx.getNodeParameter('webhookUrl', itemIndex, '') ?? '').trim();
+	if (!url) return undefined;
+	if (!/^https?:\/\//i.test(url)) {
+		throw new InputError('Webhook URL', `"${url}" must start with http:// or https://`, 'Paste the production URL of a Webhook node or of the Seedance Trigger node.');
+	}
+	return url;
+}
+
+async function submitOnly(item: ItemContext): Promise<INodeExecutionData[]> {
+	const { ctx, client, itemIndex, signal } = item;
+	const request = readGenerateRequest(ctx, itemIndex);
+	const webhookUrl = readWebhookUrl(ctx, itemIndex);
+	const input = await buildInput(ctx, client, itemIndex, request);
+	const submitted = await client.queue.submit(request.tier.endpoint, { input, webhookUrl, abortSignal: signal });
+	return [
+		{
+			json: {
+				requestId: submitted.request_id,
+				endpoint: request.tier.endpoint,
+				tier: request.tier.id,
+				status: submitted.status,
+				queuePosition: submitted.queue_position,
+				statusUrl: submitted.status_url,
+				responseUrl: submitted.response_url,
+				cancelUrl: submitted.cancel_url,
+				webhookUrl,
+				parameters: describeParameters(input),
+				estimatedCostUsd: estimateCostUsd(request.tier, input),
+			},
+			pairedItem: { item: itemIndex },
+		},
+	];
+}
+
+async function generateAndWait(item: ItemContext): Promise<INodeExecutionData[]> {
+	const { ctx, client, itemIndex, signal } = item;
+	const options = readGenerateOptions(ctx);
+	const request = readGenerateRequest(ctx, itemIndex);
+	const input = await buildInput(ctx, client, itemIndex, request);
+
+	const timings: JobTimings = { submittedAt: Date.now() };
+	const submitted = await client.queue.submit(request.tier.endpoint, { input, abortSignal: signal });
+	const job: FalJob = { endpoint: request.tier.endpoint, requestId: submitted.request_id };
+	const deadline = timings.submittedAt + options.waitTimeoutSeconds * 1000;
+	await waitForCompletion(client, job, timings, { deadline, signal }, options.waitTimeoutSeconds);
+
+	const result = await client.queue.result(job.endpoint, { requestId: job.requestId, abortSignal: signal });
+	const output = result.data as SeedanceOutput;
+	const json = { ...describeResult(job, request.tier, output, input), timings: describeTimings(timings) };
+	if (options.returnUrlOnly) return [{ json, pairedItem: { item: itemIndex } }];
+
+	const binary = await downloadVideo(ctx, output.video.url, videoFileName(job.requestId, options.fileName), signal);
+	return [{ json, binary: { [options.binaryPropertyName]: binary }, pairedItem: { item: itemIndex } }];
+}
+
+export const generateOperation: Operation = {
+	activity: 'generating the video',
+	concurrency: (ctx) => readGenerateOptions(ctx).concurrency,
+	execute: async (item) => {
+		const mode = item.ctx.getNodeParameter('mode', item.itemIndex) as GenerateMode;
+		return mode === 'submitOnly' ? await submitOnly(item) : await generateAndWait(item);
+	},
+};

@@ -1,0 +1,21 @@
+import type { SeedanceOutput } from '../model';
+import { describeResult } from '../helpers/output';
+import { readGenerateOptions } from '../helpers/parameters';
+import { downloadVideo, videoFileName } from '../helpers/video';
+import { LOOKUP_CONCURRENCY, readJob } from './requestFields';
+import type { Operation } from './types';
+
+export const getResultOperation: Operation = {
+	activity: 'fetching the result',
+	concurrency: () => LOOKUP_CONCURRENCY,
+	execute: async ({ ctx, client, itemIndex, signal }) => {
+		const { job, tier } = readJob(ctx, itemIndex);
+		const options = readGenerateOptions(ctx);
+		const result = await client.queue.result(job.endpoint, { requestId: job.requestId, abortSignal: signal });
+		const output = result.data as SeedanceOutput;
+		const json = describeResult(job, tier, output);
+		if (options.returnUrlOnly) return [{ json, pairedItem: { item: itemIndex } }];
+		const binary = await downloadVideo(ctx, output.video.url, videoFileName(job.requestId, options.fileName), signal);
+		return [{ json, binary: { [options.binaryPropertyName]: binary }, pairedItem: { item: itemIndex } }];
+	},
+};

@@ -1,0 +1,19 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { InputError } from '../helpers/errors';
+import { readTier } from '../helpers/parameters';
+import type { FalJob } from '../helpers/queue';
+import type { Tier } from '../model';
+
+/** Concurrency of the operations that only ask fal about an existing request. */
+export const LOOKUP_CONCURRENCY = 5;
+
+/** The request an operation on an existing job refers to: its id and the tier it was made with. */
+export function readJob(ctx: IExecuteFunctions, itemIndex: number): { job: FalJob; tier: Tier } {
+	const tier = readTier(ctx, itemIndex);
+	const requestId = String(ctx.getNodeParameter('requestId', itemIndex, '') ?? '').trim();
+	if (!requestId) {
+		throw new InputError('Request ID', 'is empty', 'Map the requestId of a "Submit Only" output or of the Seedance Trigger, e.g. {{ $json.requestId }}.');
+	}
+	return { job: { endpoint: tier.endpoint, requestId }, tier };
+}

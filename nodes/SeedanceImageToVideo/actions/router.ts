@@ -1,0 +1,60 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { createSeedanceFalClient, type FalCredentials } from '../transport/falClient';
+import { mapWithConcurrency } from '../helpers/concurrency';
+import { toNodeError } from '../helpers/errors';
+import { cancelOperation } from './cancel.operation';
+import { generateOperation } from './generate/execute';
+import { getResultOperation } from './getResult.operation';
+import { getStatusOperation } from './getStatus.operation';
+import type { Operation } from './types';
+
+const OPERATIONS: Record<string, Operation> = {
+	generate: generateOperation,
+	getStatus: getStatusOperation,
+	getResult: getResultOperation,
+	cancel: cancelOperation,
+};
+
+/**
+ * Runs the chosen operation for every item, overlapping up to the operation's concurrency, and
+ * keeps output order. The one place where failures become n8n errors: with Continue On Fail an
+ * item's failure becomes an error item; without it, the first failure stops (and cancels) the rest.
+ */
+export async function route(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const operationName = ctx.getNodeParameter('operation', 0) as string;
+	const operation = OPERATIONS[operationName];
+	const credentials = (await ctx.getCredentials('falApi')) as unknown as FalCredentials;
+	const client = createSeedanceFalClient(credentials);
+	const items = ctx.getInputData();
+	const node = ctx.getNode();
+
+	const batch = new AbortController();
+	const executionSignal = ctx.getExecutionCancelSignal();
+	const signal = executionSignal ? AbortSignal.any([executionSignal, batch.signal]) : batch.signal;
+	let firstFailure: Error | undefined;
+
+	let concurrency: number;
+	try {
+		concurrency = operation.concurrency(ctx);
+	} catch (error) {
+		throw toNodeError(node, error, 0, credentials.apiKey, operation.activity);
+	}
+
+	const results = await mapWithConcurrency(items, concurrency, async (_item, itemIndex) => {
+		if (signal.aborted && firstFailure) return [];
+		try {
+			return await operation.execute({ ctx, client, itemIndex, signal });
+		} catch (error) {
+			const nodeError = toNodeError(node, error, itemIndex, credentials.apiKey, operation.activity);
+			if (ctx.continueOnFail()) {
+				return [{ json: { error: nodeError.message, description: nodeError.description ?? undefined }, pairedItem: { item: itemIndex } }];
+			}
+			firstFailure ??= nodeError;
+			batch.abort(nodeError);
+			return [];
+		}
+	});
+	if (firstFailure) throw firstFailure;
+	return [results.flat()];
+}

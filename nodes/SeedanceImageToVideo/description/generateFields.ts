@@ -1,0 +1,237 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { ACCEPTED_IMAGE_TYPES, ASPECT_RATIOS, BITRATE_MODES, DEFAULTS, DURATIONS, TIERS, type Resolution } from '../model';
+import { DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEOUT_SECONDS, MAX_CONCURRENCY } from '../helpers/parameters';
+
+const onGenerate = { show: { operation: ['generate'] } };
+const onGenerateMode = (...mode: string[]) => ({ show: { operation: ['generate'], mode } });
+
+const RESOLUTION_LABELS: Record<Resolution, string> = {
+	'480p': '480p (faster, cheaper)',
+	'720p': '720p',
+	'1080p': '1080p',
+	'4k': '4K',
+};
+
+/** One Resolution field per distinct set of resolutions, shown for the tiers that offer that set. */
+function resolutionFields(): INodeProperties[] {
+	const groups = new Map<string, { tiers: string[]; resolutions: readonly Resolution[] }>();
+	for (const tier of TIERS) {
+		const key = tier.resolutions.join(',');
+		const group = groups.get(key) ?? { tiers: [], resolutions: tier.resolutions };
+		group.tiers.push(tier.id);
+		groups.set(key, group);
+	}
+	return [...groups.values()].map(({ tiers, resolutions }) => ({
+		displayName: 'Resolution',
+		name: 'resolution',
+		type: 'options',
+		default: DEFAULTS.resolution,
+		description: 'Output resolution. Price and generation time grow with the pixel count.',
+		options: resolutions.map((value) => ({ name: RESOLUTION_LABELS[value], value })),
+		displayOptions: { show: { operation: ['generate'], tier: tiers } },
+	}));
+}
+
+function imageSourceFields(prefix: 'image' | 'endImage', label: string, optional: boolean): INodeProperties[] {
+	const sourceOptions: INodePropertyOptions[] = [
+		...(optional ? [{ name: 'None', value: 'none', description: `No ${label.toLowerCase()}` }] : []),
+		{ name: 'URL', value: 'url', description: 'A public http(s) URL or a data: URI' },
+		{ name: 'Binary Property', value: 'binary', description: 'An image in the incoming item, uploaded to fal storage first' },
+	];
+	const show = (source: string) => ({ show: { operation: ['generate'], [`${prefix}Source`]: [source] } });
+	return [
+		{
+			displayName: `${label} Source`,
+			name: `${prefix}Source`,
+			type: 'options',
+			default: optional ? 'none' : 'url',
+			options: sourceOptions,
+			description: optional
+				? 'Optional last frame: the video transitions from the start image to this one'
+				: 'Where the first frame of the video comes from',
+			displayOptions: onGenerate,
+		},
+		{
+			displayName: `${label} URL`,
+			name: `${prefix}Url`,
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://example.com/cat.jpg',
+			description: `Public URL of a ${ACCEPTED_IMAGE_TYPES.join('/')} image, at most 30 MB. fal downloads it, so it must be reachable without login.`,
+			displayOptions: show('url'),
+		},
+		{
+			displayName: `${label} Binary Property`,
+			name: `${prefix}BinaryProperty`,
+			type: 'string',
+			default: 'data',
+			required: true,
+			description: 'Name of the binary property of the incoming item that holds the image (at most 30 MB)',
+			hint: 'The image is uploaded to fal storage and its URL is sent to Seedance',
+			displayOptions: show('binary'),
+		},
+	];
+}
+
+export const generateFields: INodeProperties[] = [
+	{
+		displayName: 'Mode',
+		name: 'mode',
+		type: 'options',
+		noDataExpression: true,
+		default: 'waitForCompletion',
+		options: [
+			{
+				name: 'Wait for Completion',
+				value: 'waitForCompletion',
+				description: 'Submit, wait while Seedance generates, then output the video as binary data',
+			},
+			{
+				name: 'Submit Only',
+				value: 'submitOnly',
+				description: 'Submit and return the request ID at once; fal calls your webhook when the video is ready',
+			},
+		],
+		displayOptions: onGenerate,
+	},
+	{
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		required: true,
+		placeholder: 'The cat slowly turns its head and blinks, fur ruffling in a gentle breeze.',
+		description: 'Describe the motion, camera and sound. The image gives the look; the prompt gives what happens.',
+		displayOptions: onGenerate,
+	},
+	...imageSourceFields('image', 'Start Image', false),
+	...imageSourceFields('endImage', 'End Image', true),
+	...resolutionFields(),
+	{
+		displayName: 'Duration',
+		name: 'duration',
+		type: 'options',
+		default: DEFAULTS.duration,
+		description: 'Length of the video. Auto lets Seedance choose; a fixed length also gives a cost estimate in the output.',
+		options: DURATIONS.map((value) => ({ name: value === 'auto' ? 'Auto' : `${value} Seconds`, value })),
+		displayOptions: onGenerate,
+	},
+	{
+		displayName: 'Aspect Ratio',
+		name: 'aspectRatio',
+		type: 'options',
+		default: DEFAULTS.aspectRatio,
+		description: 'Auto follows the start image. 9:16 suits TikTok, Reels and Shorts; 16:9 suits YouTube.',
+		options: ASPECT_RATIOS.map((value) => ({ name: value === 'auto' ? 'Auto (From Image)' : value, value })),
+		displayOptions: onGenerate,
+	},
+	{
+		displayName: 'Generate Audio',
+		name: 'generateAudio',
+		type: 'boolean',
+		default: DEFAULTS.generateAudio,
+		description: 'Whether to add synchronized sound: effects, ambience and lip-synced speech, at no extra cost',
+		displayOptions: onGenerate,
+	},
+	{
+		displayName: 'Webhook URL',
+		name: 'webhookUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'https://n8n.example.com/webhook/…/seedance',
+		description: 'fal POSTs the result here when the video is ready: the production URL of a Seedance Trigger or Webhook node. Leave empty to check later with Get Status / Get Result.',
+		displayOptions: onGenerateMode('submitOnly'),
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: onGenerate,
+		options: [
+			{
+				displayName: 'Bitrate Mode',
+				name: 'bitrateMode',
+				type: 'options',
+				default: DEFAULTS.bitrateMode,
+				description: 'Higher bitrate gives a larger, cleaner file (Fast and Standard tiers only)',
+				options: BITRATE_MODES.map((value) => ({ name: value === 'high' ? 'High' : 'Standard', value })),
+			},
+			{
+				displayName: 'End User ID',
+				name: 'endUserId',
+				type: 'string',
+				default: '',
+				description: 'Your identifier for the person this video is made for, passed to fal',
+			},
+			{
+				displayName: 'Seed',
+				name: 'seed',
+				type: 'number',
+				typeOptions: { minValue: 0, numberPrecision: 0 },
+				default: 0,
+				description: 'Fix the seed to repeat a result (small variations may remain). Leave unset for a random seed.',
+			},
+		],
+	},
+];
+
+/** Output options shared by Generate Video and Get Result. */
+export const outputOptions: INodeProperties[] = [
+	{
+		displayName: 'Put Output Video in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		description: 'Binary property of the output item that receives the MP4',
+	},
+	{
+		displayName: 'File Name',
+		name: 'fileName',
+		type: 'string',
+		default: '',
+		placeholder: 'my-video.mp4',
+		description: 'Name of the output file. Default: seedance-<request ID>.mp4.',
+	},
+	{
+		displayName: 'Return URL Only',
+		name: 'returnUrlOnly',
+		type: 'boolean',
+		default: false,
+		description: "Whether to output only fal's video URL instead of downloading the video. fal keeps files for a limited time.",
+	},
+];
+
+export const generateOptions: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	displayOptions: { show: { operation: ['generate', 'getResult'] } },
+	options: [
+		...outputOptions,
+		{
+			displayName: 'Wait Timeout (Seconds)',
+			name: 'waitTimeoutSeconds',
+			type: 'number',
+			typeOptions: { minValue: 10 },
+			default: DEFAULT_WAIT_TIMEOUT_SECONDS,
+			description: 'How long to wait for each video. When it passes, the fal job is cancelled and the item fails.',
+			displayOptions: { show: { '/operation': ['generate'] } },
+		},
+		{
+			displayName: 'Concurrency',
+			name: 'concurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
+			default: DEFAULT_CONCURRENCY,
+			description: 'How many items are generated at the same time. fal allows 2 at once for new accounts and more as credits are bought; extra requests wait in fal\'s queue.',
+			displayOptions: { show: { '/operation': ['generate'] } },
+		},
+	],
+};

@@ -1,0 +1,30 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_TIER, TIERS } from '../model';
+import { generateFields, generateOptions } from './generateFields';
+import { requestFields } from './requestFields';
+
+const operationField: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	default: 'generate',
+	options: [
+		{ name: 'Generate Video', value: 'generate', action: 'Generate a video from an image', description: 'Animate an image into an MP4' },
+		{ name: 'Get Status', value: 'getStatus', action: 'Get the status of a request', description: 'Queue position, state and logs of a submitted request' },
+		{ name: 'Get Result', value: 'getResult', action: 'Get the result of a request', description: 'The video of a finished request' },
+		{ name: 'Cancel', value: 'cancel', action: 'Cancel a request', description: 'Stop a queued or running request' },
+	],
+};
+
+const tierField: INodeProperties = {
+	displayName: 'Model Tier',
+	name: 'tier',
+	type: 'options',
+	default: DEFAULT_TIER,
+	description: 'Seedance 2.0 tier; requests made with one tier are looked up with the same tier',
+	options: TIERS.map((tier) => ({ name: tier.label, value: tier.id, description: `${tier.description} · ${tier.endpoint}` })),
+};
+
+export const properties: INodeProperties[] = [operationField, tierField, ...generateFields, ...requestFields, generateOptions];

@@ -1,0 +1,24 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+const onLookup = { show: { operation: ['getStatus', 'getResult', 'cancel'] } };
+
+export const requestFields: INodeProperties[] = [
+	{
+		displayName: 'Request ID',
+		name: 'requestId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '{{ $json.requestId }}',
+		description: 'The fal request ID, from a "Submit Only" output or the Seedance Trigger',
+		displayOptions: onLookup,
+	},
+	{
+		displayName: 'Include Logs',
+		name: 'includeLogs',
+		type: 'boolean',
+		default: false,
+		description: "Whether to include the model's log lines in the output",
+		displayOptions: { show: { operation: ['getStatus'] } },
+	},
+];

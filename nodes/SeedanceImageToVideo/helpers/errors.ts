@@ -1,0 +1,164 @@
+import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
+
+import { FAL_FIELD_LABELS } from '../model';
+import { redactSecret } from './secrets';
+
+/** A problem with what the user entered, found before anything is sent to fal. */
+export class InputError extends Error {
+	constructor(
+		readonly field: string,
+		problem: string,
+		readonly hint?: string,
+	) {
+		super(`${field}: ${problem}`);
+	}
+}
+
+/** A fal job that did not finish in time or was stopped; the job has been cancelled at fal. */
+export class JobInterruptedError extends Error {
+	constructor(
+		message: string,
+		readonly requestId: string,
+		readonly hint: string,
+	) {
+		super(message);
+	}
+}
+
+interface FalErrorDetail {
+	loc?: Array<string | number>;
+	msg?: string;
+	type?: string;
+}
+
+interface FalLikeError {
+	status: number;
+	body?: unknown;
+	requestId?: string;
+	message: string;
+}
+
+const CONTENT_POLICY_TYPES = new Set(['content_policy_violation', 'content_moderation']);
+const TRANSPORT_ERROR_PATTERN = /fetch failed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR|socket hang up/i;
+
+function isFalError(error: unknown): error is FalLikeError {
+	return typeof error === 'object' && error !== null && typeof (error as FalLikeError).status === 'number';
+}
+
+function detailOf(body: unknown): FalErrorDetail[] | string | undefined {
+	if (typeof body !== 'object' || body === null) return undefined;
+	const detail = (body as { detail?: unknown }).detail;
+	if (typeof detail === 'string') return detail;
+	if (Array.isArray(detail)) return detail as FalErrorDetail[];
+	return undefined;
+}
+
+/** "Start Image (image_url)" for a 422's `loc: ["body", "image_url"]`. */
+export function fieldLabelOf(loc: FalErrorDetail['loc']): string | undefined {
+	const falField = (loc ?? []).filter((part) => part !== 'body').join('.');
+	if (!falField) return undefined;
+	const label = FAL_FIELD_LABELS[falField.split('.')[0]];
+	return label ? `${label} (${falField})` : falField;
+}
+
+/** One readable line per entry of fal's 422 `detail`, naming the node's field. */
+export function describeValidationDetail(detail: FalErrorDetail[] | string): string {
+	if (typeof detail === 'string') return detail;
+	return detail
+		.map((entry) => {
+			const field = fieldLabelOf(entry.loc);
+			const message = entry.msg ?? entry.type ?? 'invalid value';
+			if (entry.type && CONTENT_POLICY_TYPES.has(entry.type)) {
+				return `fal's content policy rejected ${field ?? 'the request'}: ${message}`;
+			}
+			return field ? `${field}: ${message}` : message;
+		})
+		.join('; ');
+}
+
+function isContentPolicy(detail: FalErrorDetail[] | string | undefined): boolean {
+	return Array.isArray(detail) && detail.some((entry) => entry.type && CONTENT_POLICY_TYPES.has(entry.type));
+}
+
+function describeFalError(error: FalLikeError, context: string): { message: string; description: string } {
+	const detail = detailOf(error.body);
+	const detailText = detail ? describeValidationDetail(detail) : undefined;
+	const requestNote = error.requestId ? ` Request ID: ${error.requestId}.` : '';
+	if (error.status === 401 || error.status === 403) {
+		return {
+			message: `The Fal API key was rejected (HTTP ${error.status})`,
+			description: `fal refused the key while ${context}. Check the API Key in the Fal API credential (fal.ai → Dashboard → Keys), and its API Host if you set one.`,
+		};
+	}
+	if (error.status === 422 && isContentPolicy(detail)) {
+		return {
+			message: `fal's content policy rejected this request: ${detailText}`,
+			description: `Seedance refused the prompt or an image as unsafe. Rephrase the prompt or use another image, then run again.${requestNote}`,
+		};
+	}
+	if (error.status === 422 || error.status === 400) {
+		return {
+			message: `fal rejected the input: ${detailText ?? error.message}`,
+			description: `Fix the field named above and run again.${requestNote}`,
+		};
+	}
+	if (error.status === 429) {
+		return {
+			message: 'fal is rate limiting this key (HTTP 429)',
+			description: `fal kept answering "too many requests" after the client's retries while ${context}. Lower Options → Concurrency, or raise your fal concurrency limit by adding credits.`,
+		};
+	}
+	if (error.status >= 500) {
+		return {
+			message: `fal had a server error (HTTP ${error.status})${detailText ? `: ${detailText}` : ''}`,
+			description: `The error persisted after retries while ${context}. Try again in a few minutes.${requestNote}`,
+		};
+	}
+	return {
+		message: `fal answered HTTP ${error.status}${detailText ? `: ${detailText}` : ''}`,
+		description: `While ${context}.${requestNote}`,
+	};
+}
+
+/**
+ * Turns anything thrown while handling one item into an n8n error that names the item, the field
+ * or the fal request, and never carries the API key or a stack trace to the user.
+ */
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
+	apiKey: string | undefined,
+	context = 'talking to fal',
+): NodeApiError | NodeOperationError {
+	const clean = (text: string) => redactSecret(text, apiKey);
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (error instanceof InputError) {
+		return new NodeOperationError(node, clean(`${error.message} [item ${itemIndex}]`), {
+			itemIndex,
+			description: error.hint ? clean(error.hint) : undefined,
+		});
+	}
+	if (error instanceof JobInterruptedError) {
+		return new NodeOperationError(node, clean(error.message), { itemIndex, description: clean(error.hint) });
+	}
+	if (isFalError(error)) {
+		const { message, description } = describeFalError(error, context);
+		const response: JsonObject = { status: error.status, detail: clean(JSON.stringify(detailOf(error.body) ?? null)) };
+		return new NodeApiError(node, response, {
+			itemIndex,
+			httpCode: String(error.status),
+			message: clean(message),
+			description: clean(description),
+		});
+	}
+	const text = error instanceof Error ? error.message : String(error);
+	const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+	if (TRANSPORT_ERROR_PATTERN.test(text + cause)) {
+		return new NodeOperationError(node, clean(`Could not reach fal${cause}`), {
+			itemIndex,
+			description: `The connection failed while ${context}, after the client's retries. Check the network, a proxy, or the API Host of the Fal API credential.`,
+		});
+	}
+	return new NodeOperationError(node, clean(text), { itemIndex });
+}

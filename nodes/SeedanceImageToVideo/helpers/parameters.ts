@@ -1,0 +1,130 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import {
+	ASPECT_RATIOS,
+	BITRATE_MODES,
+	DEFAULTS,
+	DURATIONS,
+	getTier,
+	TIERS,
+	type Resolution,
+	type SeedanceInput,
+	type Tier,
+} from '../model';
+import { InputError } from './errors';
+
+export type ImageSource = { kind: 'url'; url: string } | { kind: 'binary'; property: string };
+
+/** Everything a "Generate Video" item asks for, checked, before its images are resolved. */
+export interface GenerateRequest {
+	tier: Tier;
+	input: Omit<SeedanceInput, 'image_url' | 'end_image_url'>;
+	startImage: ImageSource;
+	endImage?: ImageSource;
+}
+
+export interface GenerateOptions {
+	binaryPropertyName: string;
+	fileName?: string;
+	returnUrlOnly: boolean;
+	waitTimeoutSeconds: number;
+	concurrency: number;
+}
+
+export const DEFAULT_WAIT_TIMEOUT_SECONDS = 1800;
+export const DEFAULT_CONCURRENCY = 5;
+export const MAX_CONCURRENCY = 40;
+
+function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[], hint?: string): T {
+	const text = String(value ?? '').trim();
+	if ((allowed as readonly string[]).includes(text)) return text as T;
+	throw new InputError(field, `"${text}" is not allowed. Use one of: ${allowed.join(', ')}`, hint);
+}
+
+export function readTier(ctx: IExecuteFunctions, itemIndex: number): Tier {
+	const id = ctx.getNodeParameter('tier', itemIndex) as string;
+	oneOf('Model Tier', id, TIERS.map((tier) => tier.id));
+	return getTier(id);
+}
+
+function readResolution(tier: Tier, value: unknown): Resolution {
+	const resolution = String(value ?? DEFAULTS.resolution).trim();
+	if ((tier.resolutions as readonly string[]).includes(resolution)) return resolution as Resolution;
+	const offeredBy = TIERS.filter((candidate) => (candidate.resolutions as readonly string[]).includes(resolution));
+	const switchHint = offeredBy.length ? ` ${resolution} needs Model Tier ${offeredBy.map((t) => t.label).join(' or ')}.` : '';
+	throw new InputError(
+		'Resolution',
+		`"${resolution}" is not offered by the ${tier.label} tier. Use one of: ${tier.resolutions.join(', ')}`,
+		`Choose another resolution, or another Model Tier.${switchHint}`,
+	);
+}
+
+function readSeed(value: unknown): number | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	const seed = typeof value === 'number' ? value : Number(String(value).trim());
+	if (!Number.isInteger(seed) || seed < 0) {
+		throw new InputError('Seed', `"${String(value)}" is not a whole number of 0 or more`, 'Leave Seed empty for a random one, or give a whole number such as 42 to repeat a result.');
+	}
+	return seed;
+}
+
+function readImageSource(ctx: IExecuteFunctions, itemIndex: number, prefix: 'image' | 'endImage', label: string): ImageSource | undefined {
+	const source = ctx.getNodeParameter(`${prefix}Source`, itemIndex, prefix === 'image' ? 'url' : 'none') as string;
+	if (source === 'none') return undefined;
+	if (source === 'binary') {
+		const property = String(ctx.getNodeParameter(`${prefix}BinaryProperty`, itemIndex, 'data')).trim();
+		if (!property) throw new InputError(`${label} Binary Property`, 'is empty', 'Name the binary property of the incoming item that holds the image, e.g. "data".');
+		return { kind: 'binary', property };
+	}
+	const url = String(ctx.getNodeParameter(`${prefix}Url`, itemIndex, '')).trim();
+	if (!url) throw new InputError(`${label} URL`, 'is empty', 'Give a public http(s) URL of a JPEG, PNG or WebP image, or switch the source to Binary Property.');
+	return { kind: 'url', url };
+}
+
+export function readGenerateRequest(ctx: IExecuteFunctions, itemIndex: number): GenerateRequest {
+	const tier = readTier(ctx, itemIndex);
+	const prompt = String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '').trim();
+	if (!prompt) {
+		throw new InputError('Prompt', 'is empty', 'Describe the motion and action to animate, e.g. "The cat slowly turns its head and blinks".');
+	}
+	const additional = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const input: GenerateRequest['input'] = {
+		prompt,
+		resolution: readResolution(tier, ctx.getNodeParameter('resolution', itemIndex, DEFAULTS.resolution)),
+		duration: oneOf('Duration', ctx.getNodeParameter('duration', itemIndex, DEFAULTS.duration), DURATIONS, 'Use "auto" or a whole number of seconds from 4 to 15.'),
+		aspect_ratio: oneOf('Aspect Ratio', ctx.getNodeParameter('aspectRatio', itemIndex, DEFAULTS.aspectRatio), ASPECT_RATIOS),
+		generate_audio: ctx.getNodeParameter('generateAudio', itemIndex, DEFAULTS.generateAudio) as boolean,
+	};
+	const seed = readSeed(additional.seed);
+	if (seed !== undefined) input.seed = seed;
+	const endUserId = String(additional.endUserId ?? '').trim();
+	if (endUserId) input.end_user_id = endUserId;
+	if (additional.bitrateMode !== undefined && additional.bitrateMode !== '') {
+		if (!tier.hasBitrateMode) {
+			throw new InputError('Bitrate Mode', `is not available on the ${tier.label} tier`, 'Remove Bitrate Mode, or choose the Fast or Standard tier.');
+		}
+		input.bitrate_mode = oneOf('Bitrate Mode', additional.bitrateMode, BITRATE_MODES);
+	}
+	const startImage = readImageSource(ctx, itemIndex, 'image', 'Start Image');
+	if (!startImage) throw new InputError('Start Image', 'is required');
+	return { tier, input, startImage, endImage: readImageSource(ctx, itemIndex, 'endImage', 'End Image') };
+}
+
+export function readGenerateOptions(ctx: IExecuteFunctions): GenerateOptions {
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const waitTimeoutSeconds = Number(options.waitTimeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS);
+	const concurrency = Number(options.concurrency ?? DEFAULT_CONCURRENCY);
+	if (!Number.isFinite(waitTimeoutSeconds) || waitTimeoutSeconds <= 0) {
+		throw new InputError('Wait Timeout', `"${String(options.waitTimeoutSeconds)}" is not a positive number of seconds`);
+	}
+	if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+		throw new InputError('Concurrency', `"${String(options.concurrency)}" must be a whole number from 1 to ${MAX_CONCURRENCY}`);
+	}
+	return {
+		binaryPropertyName: String(options.binaryPropertyName ?? 'data').trim() || 'data',
+		fileName: options.fileName ? String(options.fileName).trim() : undefined,
+		returnUrlOnly: options.returnUrlOnly === true,
+		waitTimeoutSeconds,
+		concurrency,
+	};
+}

@@ -1,0 +1,33 @@
+import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
+
+export const VIDEO_MIME_TYPE = 'video/mp4';
+
+type BinarySource = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
+
+interface StreamResponse {
+	body: BinarySource;
+	headers: Record<string, string | string[] | undefined>;
+}
+
+/** A real file name: the user's, else one that says what it is and which request made it. */
+export function videoFileName(requestId: string, userFileName?: string): string {
+	const name = userFileName?.trim() || `seedance-${requestId}`;
+	return /\.[a-z0-9]{2,4}$/i.test(name) ? name : `${name}.mp4`;
+}
+
+/**
+ * Streams the video into n8n's binary data store. In the default filesystem mode the bytes go
+ * straight to disk, so a large video never sits whole in memory.
+ */
+export async function downloadVideo(
+	ctx: IExecuteFunctions | IWebhookFunctions,
+	url: string,
+	fileName: string,
+	abortSignal?: AbortSignal,
+): Promise<IBinaryData> {
+	const request: IHttpRequestOptions = { method: 'GET', url, encoding: 'stream', returnFullResponse: true, abortSignal };
+	const response = (await ctx.helpers.httpRequest(request)) as StreamResponse;
+	const contentType = String(response.headers['content-type'] ?? '').split(';')[0].trim();
+	const mimeType = contentType.startsWith('video/') ? contentType : VIDEO_MIME_TYPE;
+	return await ctx.helpers.prepareBinaryData(response.body, fileName, mimeType);
+}
