@@ -49,10 +49,13 @@ async function pollUntilCompleted(client: FalClient, job: FalJob, timings: JobTi
 		});
 		if (status.status === 'IN_PROGRESS' && timings.startedAt === undefined) timings.startedAt = Date.now();
 		if (status.status === 'COMPLETED') {
-			timings.completedAt = Date.now();
-			timings.startedAt ??= timings.completedAt;
+			const completedAt = Date.now();
 			const inference = (status as { metrics?: { inference_time?: number } }).metrics?.inference_time;
 			if (typeof inference === 'number') timings.inferenceSeconds = inference;
+			// A short job can finish between two polls; fal's inference time then places its start.
+			const startedFromMetrics = typeof inference === 'number' ? completedAt - inference * 1000 : completedAt;
+			timings.startedAt ??= Math.max(timings.submittedAt, Math.round(startedFromMetrics));
+			timings.completedAt = completedAt;
 			return;
 		}
 		await sleep(Math.max(0, Math.min(POLL_INTERVAL_MS, limits.deadline - Date.now())), limits.signal);

@@ -1,0 +1,47 @@
+/** Runs the Seedance node in n8n-core's engine against a fake fal; shared by the node's tests. */
+import { readFileSync } from 'fs';
+import path from 'path';
+import type { INodeParameters } from 'n8n-workflow';
+
+import { SeedanceImageToVideo } from '../../nodes/SeedanceImageToVideo/SeedanceImageToVideo.node';
+import type { FakeFal } from '../fake-fal';
+import { runWorkflow, type RunOptions, type RunResult, type TriggerItem } from '../harness/runWorkflow';
+
+export const API_KEY = 'test-key-0123456789abcdef:secret-part-9876543210';
+export const SAMPLE_VIDEO = readFileSync(path.join(__dirname, '../fake-fal/fixtures/sample.mp4'));
+/** A valid 1×1 PNG. */
+export const TINY_PNG = Buffer.from(
+	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+	'base64',
+);
+export const IMAGE_URL = 'https://images.example.com/cat.jpg';
+
+export function generateParameters(overrides: INodeParameters = {}): INodeParameters {
+	return {
+		operation: 'generate',
+		mode: 'waitForCompletion',
+		tier: 'fast',
+		prompt: 'The cat slowly turns its head and blinks',
+		imageSource: 'url',
+		imageUrl: IMAGE_URL,
+		...overrides,
+	};
+}
+
+export function pngItem(json: Record<string, unknown> = {}, property = 'data'): TriggerItem {
+	return { json, binary: { [property]: { data: TINY_PNG, mimeType: 'image/png', fileName: 'cat.png' } } };
+}
+
+export async function runSeedance(
+	fake: FakeFal,
+	parameters: INodeParameters,
+	options: Partial<Omit<RunOptions, 'nodeType' | 'parameters'>> = {},
+): Promise<RunResult> {
+	return await runWorkflow({
+		nodeType: new SeedanceImageToVideo(),
+		parameters,
+		items: [{ json: {} }],
+		credentials: { falApi: { apiKey: API_KEY, apiHost: fake.url } },
+		...options,
+	});
+}
