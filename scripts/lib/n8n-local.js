@@ -1,0 +1,251 @@
+'use strict';
+/**
+ * Everything needed to run this package inside a real n8n, shared by `npm start` (scripts/start.js)
+ * and the end-to-end tests (test/e2e/n8nInstance.ts). Plain CommonJS so it runs on the project's
+ * Node 20; n8n itself runs on the Node 24 that scripts/provision-n8n.sh installs.
+ */
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { createRequire } = require('node:module');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const PACKAGE_NAME = require(path.join(ROOT, 'package.json')).name;
+
+/** The node and credential types as a workflow names them. */
+const NODE_TYPE = `${PACKAGE_NAME}.seedanceImageToVideo`;
+const CREDENTIAL_TYPE = 'falApi';
+
+/** The owner n8n creates from environment variables (no setup screen); a local demo account. */
+const DEMO_OWNER = Object.freeze({
+	email: 'demo@example.com',
+	password: 'Seedance-demo-1',
+	firstName: 'Seedance',
+	lastName: 'Demo',
+});
+
+/**
+ * Runs a command; resolves with its output, rejects (with the output in the message) on a non-zero
+ * exit. `echo` streams the command's stderr to ours while it runs (progress of long steps).
+ */
+function run(command, args, { cwd = ROOT, env = process.env, echo = false, input } = {}) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (chunk) => (stdout += chunk));
+		child.stderr.on('data', (chunk) => {
+			stderr += chunk;
+			if (echo) process.stderr.write(chunk);
+		});
+		child.on('error', reject);
+		child.on('close', (code, signal) => {
+			if (code === 0) return resolve({ stdout, stderr });
+			const output = `${stdout}\n${stderr}`.trim().split('\n').slice(-40).join('\n');
+			reject(new Error(`${path.basename(command)} ${args.join(' ')} failed (${signal ?? code}):\n${output}`));
+		});
+		child.stdin.end(input);
+	});
+}
+
+/** Installs (once, cached) Node 24 and n8n; returns their paths. Progress goes to stderr. */
+async function provision({ echo = true } = {}) {
+	const { stdout } = await run('bash', [path.join(ROOT, 'scripts', 'provision-n8n.sh')], { echo });
+	const [nodeBin, n8nBin] = stdout.trim().split('\n').slice(-2);
+	if (!fs.existsSync(nodeBin) || !fs.existsSync(n8nBin)) {
+		throw new Error(`provision-n8n.sh printed paths that do not exist: ${nodeBin}, ${n8nBin}`);
+	}
+	return { nodeBin, n8nBin };
+}
+
+/** `npm pack`s the built package (dist must exist) into destDir; returns the tarball's path. */
+async function packPackage(destDir) {
+	if (!fs.existsSync(path.join(ROOT, 'dist'))) throw new Error('dist/ is missing: run `npm run build` first');
+	fs.mkdirSync(destDir, { recursive: true });
+	const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', destDir]);
+	const [{ filename }] = JSON.parse(stdout.slice(stdout.indexOf('[')));
+	return path.join(destDir, filename);
+}
+
+/**
+ * Installs a package tarball the way n8n 2.41 installs a community package
+ * (n8n dist/modules/community-packages/community-packages.service.js `downloadPackage`): unpack it
+ * into `<user folder>/.n8n/nodes/node_modules/<name>`, drop dev/peer/optional dependencies from its
+ * package.json, `npm install` its runtime dependencies inside it (scripts off, shallow), and list it
+ * in `<user folder>/.n8n/nodes/package.json`. n8n loads every package found in that node_modules.
+ * An earlier copy is replaced, so each run gets the freshly built code.
+ */
+async function installPackage(tarball, userFolder) {
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	const packageDir = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
+	fs.rmSync(packageDir, { recursive: true, force: true });
+	fs.mkdirSync(packageDir, { recursive: true });
+	await run('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
+
+	const manifestPath = path.join(packageDir, 'package.json');
+	// eslint-disable-next-line @typescript-eslint/no-unused-vars
+	const { devDependencies, peerDependencies, optionalDependencies, ...manifest } = JSON.parse(
+		fs.readFileSync(manifestPath, 'utf8'),
+	);
+	fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+	await run(
+		'npm',
+		['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow',
+			'--ignore-scripts=true', '--package-lock=false', '--prefer-offline', '--loglevel=error'],
+		{ cwd: packageDir },
+	);
+
+	const listPath = path.join(nodesDir, 'package.json');
+	const list = fs.existsSync(listPath)
+		? JSON.parse(fs.readFileSync(listPath, 'utf8'))
+		: { name: 'installed-nodes', private: true, dependencies: {} };
+	list.dependencies = { ...list.dependencies, [PACKAGE_NAME]: manifest.version };
+	fs.writeFileSync(listPath, JSON.stringify(list, null, 2));
+	return packageDir;
+}
+
+/** A bcrypt hash of the demo owner's password, made with the bcryptjs that n8n itself ships. */
+function hashPassword(n8nBin, password) {
+	const bcrypt = createRequire(n8nBin)('bcryptjs');
+	return bcrypt.hashSync(password, 10);
+}
+
+/**
+ * The environment n8n runs with: its own user folder, nothing phoning home, no owner-setup screen.
+ * n8n 2.41 has no "user management disabled" switch any more; it creates (and keeps in sync) an
+ * owner from N8N_INSTANCE_OWNER_* when N8N_INSTANCE_OWNER_MANAGED_BY_ENV=true
+ * (dist/instance-settings-loader/loaders/owner.instance-settings-loader.js), password as bcrypt hash.
+ */
+function n8nEnv({ userFolder, n8nBin, port, hermetic = false, extra = {} }) {
+	const env = { ...process.env };
+	// Tests must not pick up a developer's or CI's own n8n settings.
+	if (hermetic) for (const key of Object.keys(env)) if (/^(N8N_|DB_|EXECUTIONS_)/.test(key)) delete env[key];
+	return {
+		...env,
+		N8N_USER_FOLDER: userFolder,
+		N8N_PORT: String(port ?? 5678),
+		N8N_HOST: 'localhost',
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_RUNNERS_MODE: 'internal',
+		// `n8n execute` prints the execution through the logger at level info.
+		N8N_LOG_LEVEL: 'info',
+		// Fetches an MCP server list from api.n8n.io every start; offline that only logs stack traces.
+		N8N_DISABLED_MODULES: 'mcp-registry',
+		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+		N8N_INSTANCE_OWNER_EMAIL: DEMO_OWNER.email,
+		N8N_INSTANCE_OWNER_FIRST_NAME: DEMO_OWNER.firstName,
+		N8N_INSTANCE_OWNER_LAST_NAME: DEMO_OWNER.lastName,
+		N8N_INSTANCE_OWNER_PASSWORD_HASH: hashPassword(n8nBin, DEMO_OWNER.password),
+		...extra,
+	};
+}
+
+/**
+ * Runs one n8n CLI command (import:…, execute, …) to completion; resolves with its stdout. Each
+ * command gets its own task-runner broker port (n8n's default 5679 would collide with a running
+ * `npm start` or a parallel command).
+ */
+async function n8nCommand({ nodeBin, n8nBin, env }, args) {
+	const commandEnv = { ...env, N8N_RUNNERS_BROKER_PORT: String(await freePort()) };
+	const { stdout } = await run(nodeBin, [n8nBin, ...args], { env: commandEnv });
+	return stdout;
+}
+
+/**
+ * Runs `n8n execute --id <id> --rawOutput` and returns the execution it prints. n8n 2.41 logs the
+ * execution as pretty JSON at level info, between other log lines; on a failed run it logs it after
+ * "Execution error:" and exits 1 (dist/commands/execute.js), so a failure is returned, not thrown.
+ */
+async function executeWorkflow(ctx, workflowId) {
+	let output;
+	try {
+		output = await n8nCommand(ctx, ['execute', '--id', workflowId, '--rawOutput']);
+	} catch (error) {
+		output = error.message;
+	}
+	const execution = parseExecutionJson(output);
+	if (!execution) throw new Error(`n8n execute printed no execution JSON:\n${output.slice(-3000)}`);
+	return { execution, output };
+}
+
+/** The first top-level pretty-printed JSON object ("{" … "}" lines) in n8n's log output. */
+function parseExecutionJson(output) {
+	const lines = output.split('\n');
+	const start = lines.indexOf('{');
+	if (start < 0) return undefined;
+	const end = lines.indexOf('}', start);
+	if (end < 0) return undefined;
+	return JSON.parse(lines.slice(start, end + 1).join('\n'));
+}
+
+/** The credential the demo and the tests use: the fake fal's key and address. */
+function falCredential({ id, name, apiKey, apiHost }) {
+	return { id, name, type: CREDENTIAL_TYPE, data: { apiKey, apiHost } };
+}
+
+/** Writes JSON to a temporary file for `n8n import:*`; returns the path. */
+function writeTempJson(prefix, value) {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+	const file = path.join(dir, `${prefix}.json`);
+	fs.writeFileSync(file, JSON.stringify(value));
+	return file;
+}
+
+/** Polls `url` until it answers 200 or `timeoutMs` passes. */
+async function waitForHttpOk(url, { timeoutMs = 120000, isAlive = () => true } = {}) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		try {
+			const response = await fetch(url);
+			if (response.ok) return;
+		} catch {
+			// not listening yet
+		}
+		if (!isAlive()) throw new Error(`the process serving ${url} exited`);
+		if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+}
+
+/** Asks the OS for a free TCP port on 127.0.0.1. */
+function freePort() {
+	const net = require('node:net');
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+module.exports = {
+	ROOT,
+	PACKAGE_NAME,
+	NODE_TYPE,
+	CREDENTIAL_TYPE,
+	DEMO_OWNER,
+	run,
+	provision,
+	packPackage,
+	installPackage,
+	hashPassword,
+	n8nEnv,
+	n8nCommand,
+	executeWorkflow,
+	parseExecutionJson,
+	falCredential,
+	writeTempJson,
+	waitForHttpOk,
+	freePort,
+};
