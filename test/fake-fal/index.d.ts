@@ -1,0 +1,196 @@
+/** Types for the fake fal server (index.js), so TypeScript tests get checked names. See README.md. */
+import type { EventEmitter } from 'events';
+import type { KeyObject } from 'crypto';
+import type { Readable } from 'stream';
+
+export type RequestKind =
+	| 'submit'
+	| 'status'
+	| 'status-stream'
+	| 'result'
+	| 'cancel'
+	| 'upload-initiate'
+	| 'upload-put'
+	| 'upload-part'
+	| 'upload-complete'
+	| 'download'
+	| 'jwks'
+	| 'unknown';
+
+export type FaultKind = Exclude<RequestKind, 'unknown'>;
+
+export type VideoOption = { file: string } | { sizeBytes: number };
+
+export interface JobScript {
+	queueMs?: number;
+	jobMs?: number;
+	neverFinish?: boolean;
+	/** The job ends COMPLETED and `GET result` answers this (status default 422). */
+	error?: { status?: number; body: unknown; headers?: Record<string, string> };
+	/** Replaces the default `{video:{url,…}, seed}` result. */
+	output?: Record<string, unknown>;
+	/** This job's download: another file or generated size. */
+	video?: VideoOption;
+	/** The webhook carries `payload: null` + `payload_error` (fal-js#153). */
+	webhookPayloadError?: boolean;
+}
+
+export interface FakeFalOptions {
+	host?: string;
+	/** 0 (default) = a free port. */
+	port?: number;
+	/** `null` turns auth off. Default 'test-key'. */
+	apiKey?: string | null;
+	queueMs?: number;
+	jobMs?: number;
+	/** Jobs IN_PROGRESS at once; the rest wait IN_QUEUE. Default Infinity. */
+	concurrency?: number;
+	video?: VideoOption;
+	behaviour?: (input: any, endpoint: string) => JobScript | undefined | void;
+	webhookDelayMs?: number;
+	webhookRetries?: number;
+	webhookRetryMs?: number;
+	sseKeepAliveMs?: number;
+	userId?: string;
+}
+
+export interface LogEntry {
+	time: number;
+	kind: RequestKind;
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	headers: Record<string, string | string[] | undefined>;
+	/** Parsed JSON, `{bytes:n}` for binary bodies, undefined when empty. */
+	body: any;
+	/** HTTP status answered, or 'dropped' when a fault destroyed the socket. */
+	responseStatus: number | 'dropped' | undefined;
+	/** true when a scripted fault answered this request. */
+	fault?: boolean;
+}
+
+export interface JobOutcome {
+	status: number;
+	body: any;
+	headers?: Record<string, string>;
+}
+
+export interface FakeJob {
+	requestId: string;
+	endpoint: string;
+	tier: 'fast' | 'standard' | 'mini' | undefined;
+	input: any;
+	webhookUrl: string | undefined;
+	status: 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED';
+	cancelled: boolean;
+	submittedAt: number;
+	startedAt: number | undefined;
+	completedAt: number | undefined;
+	events: Array<{ type: 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED' | 'CANCELLED'; time: number }>;
+	logs: Array<{ message: string; level: string; source: string; timestamp: string }>;
+	/** What `GET result` answers once COMPLETED. */
+	outcome: JobOutcome | undefined;
+}
+
+export interface FakeUpload {
+	fileUrl: string;
+	contentType: string;
+	fileName: string;
+	bytes: Buffer;
+}
+
+export interface Fault {
+	on: FaultKind;
+	status?: number;
+	/** Default: fal's infra body for the status; a string is sent as text/html. */
+	body?: unknown;
+	headers?: Record<string, string>;
+	/** Destroy the socket without answering. */
+	drop?: boolean;
+	/** Wait before answering (or dropping). */
+	delayMs?: number;
+	/** Default 1. */
+	times?: number;
+}
+
+export interface WebhookAttempt {
+	url: string;
+	status: 'OK' | 'ERROR';
+	responseStatus: number;
+	attempt: number;
+	requestId: string;
+	error?: string;
+}
+
+export interface WebhookRecord {
+	time: number;
+	url: string;
+	requestId: string;
+	attempt: number;
+	headers: Record<string, string>;
+	body: any;
+	responseStatus?: number;
+	error?: string;
+}
+
+export interface SendWebhookOptions {
+	/** Sign with a key that is not in the JWKS. */
+	forge?: boolean;
+	/** Timestamp this many seconds in the past. */
+	staleSeconds?: number;
+	timestamp?: number;
+	/** No X-Fal-Webhook-* headers at all. */
+	unsigned?: boolean;
+	requestId?: string;
+	userId?: string;
+	/** Change the body after signing. */
+	tamper?: boolean;
+	/** Send this exact body instead of JSON.stringify(payload). */
+	rawBody?: string | Buffer;
+	/** Replay: send these headers (a previous sendWebhook result, or {headers}). */
+	reuse?: { sentHeaders: Record<string, string> } | { headers: Record<string, string> };
+}
+
+export interface SendWebhookResult {
+	status: number;
+	body: any;
+	headers: Record<string, string | string[] | undefined>;
+	sentHeaders: Record<string, string>;
+	sentBody: string;
+}
+
+export interface FakeFal extends EventEmitter {
+	url: string;
+	port: number;
+	jwksUrl: string;
+	jwks: { keys: Array<{ kty: string; crv: string; x: string; kid: string; use: string; alg: string }> };
+	webhookPublicKey: KeyObject;
+	webhookUserId: string;
+	options: Required<Omit<FakeFalOptions, 'video' | 'behaviour' | 'userId'>> & FakeFalOptions;
+	log: LogEntry[];
+	requests(kind?: RequestKind): LogEntry[];
+	jobs: Map<string, FakeJob>;
+	uploads: Map<string, FakeUpload>;
+	webhooks: WebhookRecord[];
+	/** Highest number of jobs IN_QUEUE/IN_PROGRESS at once (writable: set 0 to reset). */
+	maxConcurrentJobs: number;
+	fault(fault: Fault): void;
+	pendingFaults(): Array<Fault & { remaining: number }>;
+	sendWebhook(url: string, payload: unknown, options?: SendWebhookOptions): Promise<SendWebhookResult>;
+	close(): Promise<void>;
+
+	on(event: 'submitted' | 'completed' | 'cancelled', listener: (job: FakeJob) => void): this;
+	on(event: 'webhook-sent', listener: (attempt: WebhookAttempt) => void): this;
+	on(event: 'webhook-failed', listener: (info: { url: string; requestId: string }) => void): this;
+	on(event: 'request', listener: (entry: LogEntry) => void): this;
+	once(event: 'submitted' | 'completed' | 'cancelled', listener: (job: FakeJob) => void): this;
+	once(event: 'webhook-sent', listener: (attempt: WebhookAttempt) => void): this;
+	once(event: 'webhook-failed', listener: (info: { url: string; requestId: string }) => void): this;
+	once(event: 'request', listener: (entry: LogEntry) => void): this;
+}
+
+export function startFakeFal(options?: FakeFalOptions): Promise<FakeFal>;
+export const DEFAULT_VIDEO_FILE: string;
+export function createGeneratedVideoStream(sizeBytes: number, range?: { start?: number; end?: number }): Readable;
+export function generatedVideoSha256(sizeBytes: number): Promise<string>;
+export function generatedByteAt(offset: number): number;

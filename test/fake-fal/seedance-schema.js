@@ -1,0 +1,145 @@
+'use strict';
+/**
+ * The Seedance 2.0 image-to-video input schema, as fal validates it, and the 422 bodies it answers.
+ * The values mirror nodes/SeedanceImageToVideo/model.ts (plain JS here: the fake has no build step).
+ * Error shapes are pydantic v2's, which is what fal's FastAPI apps send (fal-protocol.md §1).
+ */
+
+const OWNER_APP = 'bytedance/seedance-2.0';
+
+const TIERS = {
+	fast: { endpoint: `${OWNER_APP}/fast/image-to-video`, resolutions: ['480p', '720p'], hasBitrateMode: true },
+	standard: {
+		endpoint: `${OWNER_APP}/image-to-video`,
+		resolutions: ['480p', '720p', '1080p', '4k'],
+		hasBitrateMode: true,
+	},
+	mini: { endpoint: `${OWNER_APP}/mini/image-to-video`, resolutions: ['480p', '720p'], hasBitrateMode: false },
+};
+
+const DURATIONS = ['auto', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15'];
+const ASPECT_RATIOS = ['auto', '21:9', '16:9', '4:3', '1:1', '3:4', '9:16'];
+const BITRATE_MODES = ['standard', 'high'];
+
+/** Prompt markers that script a job without a `behaviour` function. */
+const MARKER_CONTENT_POLICY = '[content-policy]';
+const MARKER_NEVER_FINISH = '[never]';
+
+/** fal's text for a flagged prompt (type `content_policy_violation`, docs model-apis/errors). */
+const CONTENT_POLICY_MESSAGE =
+	'The content could not be processed because it contained material flagged by a content checker.';
+const FILE_DOWNLOAD_MESSAGE = 'Failed to download the file. Please check if the URL is accessible.';
+
+/** The tier an endpoint id belongs to, or undefined when fal would answer 404. */
+function tierForEndpoint(endpoint) {
+	return Object.keys(TIERS).find((id) => TIERS[id].endpoint === endpoint);
+}
+
+/** pydantic's wording for a Literal: "Input should be 'a', 'b' or 'c'". */
+function literalExpectation(values) {
+	const quoted = values.map((value) => `'${value}'`);
+	if (quoted.length === 1) return quoted[0];
+	return `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+}
+
+function fieldError(field, msg, type, extra) {
+	return { loc: ['body', field], msg, type, ...extra };
+}
+
+function checkLiteral(input, field, allowed, errors) {
+	if (!(field in input)) return;
+	const value = input[field];
+	if (allowed.includes(value)) return;
+	const expected = literalExpectation(allowed);
+	errors.push(fieldError(field, `Input should be ${expected}`, 'literal_error', { input: value, ctx: { expected } }));
+}
+
+function checkRequiredString(input, field, errors) {
+	if (!(field in input) || input[field] === null) {
+		errors.push(fieldError(field, 'Field required', 'missing', { input }));
+		return false;
+	}
+	if (typeof input[field] !== 'string') {
+		errors.push(fieldError(field, 'Input should be a valid string', 'string_type', { input: input[field] }));
+		return false;
+	}
+	return true;
+}
+
+/**
+ * Checks that a file URL is one fal could fetch: http(s) or a data URI, and, when it points at this
+ * fake's own upload storage, that the upload really happened.
+ */
+function checkFileUrl(input, field, isKnownUpload, errors) {
+	const value = input[field];
+	const fetchable = /^https?:\/\//i.test(value) || /^data:[^,]*,/i.test(value);
+	if (fetchable && isKnownUpload(value) !== false) return;
+	errors.push(fieldError(field, FILE_DOWNLOAD_MESSAGE, 'file_download_error', { input: value }));
+}
+
+/**
+ * Validates an image-to-video input for a tier; returns pydantic-style `detail` entries ([] = valid).
+ * `isKnownUpload(url)` returns false for a URL on the fake's storage that was never uploaded.
+ */
+function validateInput(input, tierId, isKnownUpload = () => undefined) {
+	if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+		return [{ loc: ['body'], msg: 'Input should be a valid dictionary', type: 'dict_type', input }];
+	}
+	const tier = TIERS[tierId];
+	const errors = [];
+	if (checkRequiredString(input, 'prompt', errors) && input.prompt.trim() === '') {
+		errors.push(
+			fieldError('prompt', 'String should have at least 1 character', 'string_too_short', {
+				input: input.prompt,
+				ctx: { min_length: 1 },
+			}),
+		);
+	}
+	if (checkRequiredString(input, 'image_url', errors)) checkFileUrl(input, 'image_url', isKnownUpload, errors);
+	if ('end_image_url' in input && input.end_image_url !== null) {
+		if (typeof input.end_image_url !== 'string') {
+			errors.push(fieldError('end_image_url', 'Input should be a valid string', 'string_type', { input: input.end_image_url }));
+		} else {
+			checkFileUrl(input, 'end_image_url', isKnownUpload, errors);
+		}
+	}
+	checkLiteral(input, 'resolution', tier.resolutions, errors);
+	checkLiteral(input, 'duration', DURATIONS, errors);
+	checkLiteral(input, 'aspect_ratio', ASPECT_RATIOS, errors);
+	if ('generate_audio' in input && typeof input.generate_audio !== 'boolean') {
+		errors.push(fieldError('generate_audio', 'Input should be a valid boolean', 'bool_type', { input: input.generate_audio }));
+	}
+	if ('seed' in input && input.seed !== null && !Number.isInteger(input.seed)) {
+		errors.push(fieldError('seed', 'Input should be a valid integer', 'int_type', { input: input.seed }));
+	}
+	if ('end_user_id' in input && input.end_user_id !== null && typeof input.end_user_id !== 'string') {
+		errors.push(fieldError('end_user_id', 'Input should be a valid string', 'string_type', { input: input.end_user_id }));
+	}
+	if (tier.hasBitrateMode) {
+		checkLiteral(input, 'bitrate_mode', BITRATE_MODES, errors);
+	} else if ('bitrate_mode' in input) {
+		// Strict on purpose: mini has no bitrate mode, and a node that sends one has a bug worth seeing.
+		errors.push(fieldError('bitrate_mode', 'Extra inputs are not permitted', 'extra_forbidden', { input: input.bitrate_mode }));
+	}
+	return errors;
+}
+
+function contentPolicyError(prompt) {
+	return fieldError('prompt', CONTENT_POLICY_MESSAGE, 'content_policy_violation', {
+		url: 'https://docs.fal.ai/errors#content_policy_violation',
+		input: prompt,
+	});
+}
+
+module.exports = {
+	OWNER_APP,
+	TIERS,
+	DURATIONS,
+	ASPECT_RATIOS,
+	BITRATE_MODES,
+	MARKER_CONTENT_POLICY,
+	MARKER_NEVER_FINISH,
+	tierForEndpoint,
+	validateInput,
+	contentPolicyError,
+};
