@@ -16,6 +16,9 @@ const API_KEY = 'test-key';
 const FAST = 'bytedance/seedance-2.0/fast/image-to-video';
 const VALID_INPUT = { prompt: 'The cat blinks slowly', image_url: 'https://example.com/cat.png', resolution: '720p' };
 
+/** Tests that cost several seconds run only with FAKE_FAL_SLOW=1. */
+const slowTest = process.env.FAKE_FAL_SLOW ? test : test.skip;
+
 const fakes: FakeFal[] = [];
 const servers: http.Server[] = [];
 
@@ -217,6 +220,21 @@ describe('fake fal, through the real @fal-ai/client', () => {
 		expect(put.headers.authorization).toBeUndefined();
 	});
 
+	// ~6 s of client-side work for 91 MB: run with FAKE_FAL_SLOW=1.
+	slowTest('a file over 90 MB goes through the multipart upload and comes back whole', async () => {
+		const fake = await fakeFal();
+		const client = clientFor(fake);
+		const bytes = Buffer.alloc(91 * 1024 * 1024, 7);
+		bytes.write('first', 0);
+		bytes.write('last', bytes.length - 4);
+
+		const fileUrl = await client.storage.upload(new Blob([bytes], { type: 'video/mp4' }));
+		expect(fake.requests('upload-initiate')[0].path).toBe('/storage/upload/initiate-multipart');
+		expect(fake.requests('upload-part')).toHaveLength(10);
+		expect(fake.requests('upload-complete')).toHaveLength(1);
+		expect(fake.uploads.get(fileUrl)?.bytes.equals(bytes)).toBe(true);
+	});
+
 	test('an image_url on the fake storage that was never uploaded fails like a download error', async () => {
 		const fake = await fakeFal({ queueMs: 10, jobMs: 30 });
 		const client = clientFor(fake);
@@ -338,6 +356,16 @@ describe('fake fal, through the real @fal-ai/client', () => {
 		const body = JSON.parse(receiver.received[0].raw.toString('utf8'));
 		expect(body).toMatchObject({ status: 'ERROR', error: 'Invalid status code: 422' });
 		expect(body.payload.detail[0].loc).toEqual(['body', 'prompt']);
+	});
+
+	test('a webhook whose payload fal could not serialise carries payload null and payload_error', async () => {
+		const fake = await fakeFal({ queueMs: 10, jobMs: 30, behaviour: () => ({ webhookPayloadError: true }) });
+		const receiver = await webhookReceiver();
+		await clientFor(fake).queue.submit(FAST, { input: VALID_INPUT, webhookUrl: receiver.url });
+		await waitFor(() => receiver.received[0]);
+		const body = JSON.parse(receiver.received[0].raw.toString('utf8'));
+		expect(body).toMatchObject({ status: 'OK', payload: null });
+		expect(body.payload_error).toMatch(/^Response payload is not JSON serializable/);
 	});
 
 	test('sendWebhook can forge, age and tamper with signatures for receiver tests', async () => {
