@@ -43,7 +43,8 @@ function run(command, args, { cwd = ROOT, env = process.env, echo = false, input
 		child.on('close', (code, signal) => {
 			if (code === 0) return resolve({ stdout, stderr });
 			const output = `${stdout}\n${stderr}`.trim().split('\n').slice(-40).join('\n');
-			reject(new Error(`${path.basename(command)} ${args.join(' ')} failed (${signal ?? code}):\n${output}`));
+			const error = new Error(`${path.basename(command)} ${args.join(' ')} failed (${signal ?? code}):\n${output}`);
+			reject(Object.assign(error, { stdout, stderr }));
 		});
 		child.stdin.end(input);
 	});
@@ -120,7 +121,8 @@ function hashPassword(n8nBin, password) {
 function n8nEnv({ userFolder, n8nBin, port, hermetic = false, extra = {} }) {
 	const env = { ...process.env };
 	// Tests must not pick up a developer's or CI's own n8n settings.
-	if (hermetic) for (const key of Object.keys(env)) if (/^(N8N_|DB_|EXECUTIONS_)/.test(key)) delete env[key];
+	// Jest's NODE_ENV=test would also silence n8n's logger, which is where `execute` prints.
+	if (hermetic) for (const key of Object.keys(env)) if (/^(N8N_|DB_|EXECUTIONS_|NODE_ENV$|JEST_)/.test(key)) delete env[key];
 	return {
 		...env,
 		N8N_USER_FOLDER: userFolder,
@@ -169,7 +171,8 @@ async function executeWorkflow(ctx, workflowId) {
 	try {
 		output = await n8nCommand(ctx, ['execute', '--id', workflowId, '--rawOutput']);
 	} catch (error) {
-		output = error.message;
+		if (error.stdout === undefined) throw error;
+		output = error.stdout;
 	}
 	const execution = parseExecutionJson(output);
 	if (!execution) throw new Error(`n8n execute printed no execution JSON:\n${output.slice(-3000)}`);

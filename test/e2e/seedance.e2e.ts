@@ -1,0 +1,157 @@
+/**
+ * The packed package inside a real n8n 2.41.1 (installed the way n8n installs community packages),
+ * run headlessly with `n8n execute` against the fake fal.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { N8nInstance, NODE_TYPE, outputOf, readExample, type WorkflowJson } from './n8nInstance';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startFakeFal } = require('../fake-fal');
+
+const SECRET_KEY = 'e2e-secret-key-5f0c1d2e:do-not-print-me';
+const CREDENTIAL = { id: 'falE2eCredential', name: 'Fal (fake)' };
+const SAMPLE_VIDEO = path.join(__dirname, '..', 'fake-fal', 'fixtures', 'sample.mp4');
+const IMAGE_URLS = [
+	'https://upload.wikimedia.org/wikipedia/commons/3/3a/Cat03.jpg',
+	'https://upload.wikimedia.org/wikipedia/commons/a/a7/Camponotus_flavomarginatus_ant.jpg',
+];
+
+/** Manual Trigger → Code (one item per prompt) → Seedance, with the given node settings. */
+function seedanceWorkflow(id: string, prompts: string[], seedance: Record<string, unknown> = {}): WorkflowJson {
+	const items = prompts.map((prompt, index) => ({ json: { prompt, imageUrl: IMAGE_URLS[index % IMAGE_URLS.length] } }));
+	return {
+		id,
+		name: id,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{ id: 'n1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{ id: 'n2', name: 'Images', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: `return ${JSON.stringify(items)};` } },
+			{
+				id: 'n3',
+				name: 'Seedance',
+				type: NODE_TYPE,
+				typeVersion: 1,
+				position: [400, 0],
+				credentials: { falApi: CREDENTIAL },
+				parameters: { operation: 'generate', prompt: '={{ $json.prompt }}', imageSource: 'url', imageUrl: '={{ $json.imageUrl }}', duration: '5', options: { concurrency: 2 } },
+				...seedance,
+			},
+		],
+		connections: {
+			Start: { main: [[{ node: 'Images', type: 'main', index: 0 }]] },
+			Images: { main: [[{ node: 'Seedance', type: 'main', index: 0 }]] },
+		},
+	};
+}
+
+describe('Seedance in a real n8n (n8n execute)', () => {
+	let fake: { url: string; close(): Promise<void> };
+	let n8n: N8nInstance;
+	let outputDir: string;
+	const sampleBytes = fs.statSync(SAMPLE_VIDEO).size;
+
+	const generate = seedanceWorkflow('e2eGenerateTwo', ['A cat blinks', 'An ant walks to the left']);
+	const continueOnFail = seedanceWorkflow('e2eContinueOnFail', ['A cat blinks', 'Forbidden [content-policy] scene'], {
+		onError: 'continueRegularOutput',
+	});
+	const contentPolicy = seedanceWorkflow('e2eContentPolicy', ['Forbidden [content-policy] scene']);
+
+	beforeAll(async () => {
+		fake = await startFakeFal({ apiKey: SECRET_KEY, jobMs: 300, queueMs: 50 });
+		outputDir = fs.mkdtempSync(path.join(os.tmpdir(), 'seedance-e2e-videos-'));
+		// n8n 2.x lets file nodes touch only N8N_RESTRICT_FILE_ACCESS_TO (default ~/.n8n-files).
+		n8n = N8nInstance.create('execute', { N8N_RESTRICT_FILE_ACCESS_TO: outputDir });
+		const exampleWorkflows = ['image-url-to-video.json', 'batch-images-to-videos.json', 'form-upload-to-video.json'].map((file) =>
+			// The batch example writes to /tmp/seedance-videos/; here, to a folder of this run.
+			JSON.parse(JSON.stringify(readExample(file)).split('/tmp/seedance-videos/').join(`${outputDir}/`)),
+		);
+		const exampleCredentialId = (exampleWorkflows[0].nodes.find((node: { type: string }) => node.type === NODE_TYPE)
+			.credentials as { falApi: { id: string; name: string } }).falApi;
+		await n8n.importCredentials([
+			{ ...CREDENTIAL, apiKey: SECRET_KEY, apiHost: fake.url },
+			{ ...exampleCredentialId, apiKey: SECRET_KEY, apiHost: fake.url },
+		]);
+		await n8n.importWorkflows([generate, continueOnFail, contentPolicy, ...exampleWorkflows]);
+	});
+
+	afterAll(async () => {
+		await n8n?.dispose();
+		await fake?.close();
+		fs.rmSync(outputDir, { recursive: true, force: true });
+	});
+
+	it('turns two image URLs into two MP4s on disk, in order, each paired with its input item', async () => {
+		const { execution, output } = await n8n.execute(generate.id);
+
+		expect(execution.status).toBe('success');
+		const items = outputOf(execution, 'Seedance');
+		expect(items).toHaveLength(2);
+		items.forEach((item, index) => {
+			expect(item.pairedItem).toEqual({ item: index });
+			const video = item.binary?.data;
+			expect(video?.mimeType).toBe('video/mp4');
+			const file = n8n.binaryFilePath(video!);
+			expect(fs.statSync(file).size).toBe(sampleBytes);
+			expect(fs.readFileSync(file).equals(fs.readFileSync(SAMPLE_VIDEO))).toBe(true);
+			expect(item.json).toMatchObject({
+				requestId: expect.any(String),
+				endpoint: 'bytedance/seedance-2.0/fast/image-to-video',
+				status: 'COMPLETED',
+				video: { url: expect.stringMatching(/^http/), contentType: 'video/mp4', fileSize: sampleBytes },
+				parameters: expect.objectContaining({ image_url: IMAGE_URLS[index], duration: '5' }),
+			});
+		});
+		expect(items[0].json.requestId).not.toBe(items[1].json.requestId);
+		expect(output).not.toContain(SECRET_KEY);
+	});
+
+	it('with Continue On Fail, a content-policy rejection becomes an error item and the other item still gets its video', async () => {
+		const { execution, output } = await n8n.execute(continueOnFail.id);
+
+		expect(execution.status).toBe('success');
+		const items = outputOf(execution, 'Seedance');
+		expect(items).toHaveLength(2);
+		expect(items[0].binary?.data?.mimeType).toBe('video/mp4');
+		expect(items[1].json.error).toEqual(expect.stringMatching(/content polic/i));
+		expect(items[1].pairedItem).toEqual({ item: 1 });
+		expect(output).not.toContain(SECRET_KEY);
+	});
+
+	it('a fal 422 content-policy rejection fails the execution with a message that says what happened', async () => {
+		const { execution, output } = await n8n.execute(contentPolicy.id);
+
+		expect(execution.status).toBe('error');
+		const error = execution.data.resultData.error;
+		expect(error?.node?.name).toBe('Seedance');
+		expect(`${error?.message} ${error?.description ?? ''}`).toMatch(/content polic/i);
+		expect(`${error?.message} ${error?.description ?? ''}`).toMatch(/prompt|image/i);
+		expect(output).not.toContain(SECRET_KEY);
+	});
+
+	it('runs the example "image URL to video" (the Telegram node stays disabled)', async () => {
+		const { execution } = await n8n.execute('seedanceExample1');
+
+		expect(execution.status).toBe('success');
+		const [item] = outputOf(execution, 'Seedance Image-to-Video');
+		expect(item.binary?.data).toMatchObject({ mimeType: 'video/mp4', fileName: 'cat.mp4' });
+		// A disabled node passes its input through; nothing was sent.
+		const example = readExample('image-url-to-video.json');
+		expect(example.nodes.find((node) => node.name === 'Send video to Telegram')?.disabled).toBe(true);
+	});
+
+	it('runs the example "batch of images to videos": three MP4 files written to disk', async () => {
+		const { execution } = await n8n.execute('seedanceExample2');
+
+		expect(execution.status).toBe('success');
+		const items = outputOf(execution, 'Seedance Image-to-Video');
+		expect(items.map((item) => item.binary?.data?.fileName)).toEqual(['cat.mp4', 'ant.mp4', 'dice.mp4']);
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		for (const name of ['cat.mp4', 'ant.mp4', 'dice.mp4']) {
+			expect(fs.statSync(path.join(outputDir, name)).size).toBe(sampleBytes);
+		}
+	});
+});
