@@ -168,3 +168,10 @@ describe('Generate Video, Wait for Completion', () => {
 		expect(fake.requests('download')).toHaveLength(1);
 	});
 });
+
+test('options are read per item: each item can name its own file', async () => {
+	const result = await runSeedance(fake, generateParameters({ options: { fileName: '={{ $json.name }}.mp4' } }), {
+		items: [{ json: { name: 'cat' } }, { json: { name: 'dog' } }],
+	});
+	expect(result.items.map((item) => item.binary?.data.fileName)).toEqual(['cat.mp4', 'dog.mp4']);
+});

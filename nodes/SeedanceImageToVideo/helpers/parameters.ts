@@ -110,8 +110,9 @@ export function readGenerateRequest(ctx: IExecuteFunctions, itemIndex: number): 
 	return { tier, input, startImage, endImage: readImageSource(ctx, itemIndex, 'endImage', 'End Image') };
 }
 
-export function readGenerateOptions(ctx: IExecuteFunctions): GenerateOptions {
-	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+/** The Options collection of one item: file names and the like may be expressions per item. */
+export function readGenerateOptions(ctx: IExecuteFunctions, itemIndex = 0): GenerateOptions {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const waitTimeoutSeconds = Number(options.waitTimeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS);
 	const concurrency = Number(options.concurrency ?? DEFAULT_CONCURRENCY);
 	if (!Number.isFinite(waitTimeoutSeconds) || waitTimeoutSeconds <= 0) {
