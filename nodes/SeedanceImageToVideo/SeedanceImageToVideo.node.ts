@@ -1,7 +1,17 @@
-import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { route } from './actions/router';
 import { properties } from './description';
+import { waitForWebhookWebhooks } from './webhook/description';
+import { receiveFalCallback } from './webhook/receiveCallback';
 
 export class SeedanceImageToVideo implements INodeType {
 	description: INodeTypeDescription = {
@@ -17,10 +27,16 @@ export class SeedanceImageToVideo implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'falApi', required: true }],
+		webhooks: waitForWebhookWebhooks,
 		properties,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await route(this);
+	}
+
+	/** fal's callbacks to a waiting "Submit and Wait for Webhook" execution. */
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receiveFalCallback(this);
 	}
 }

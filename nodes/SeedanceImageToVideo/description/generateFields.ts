@@ -89,12 +89,25 @@ export const generateFields: INodeProperties[] = [
 				description: 'Submit, wait while Seedance generates, then output the video as binary data',
 			},
 			{
+				name: 'Submit and Wait for Webhook',
+				value: 'waitForWebhook',
+				description: 'Submit, then pause the execution until fal calls n8n back; no polling while Seedance generates',
+			},
+			{
 				name: 'Submit Only',
 				value: 'submitOnly',
 				description: 'Submit and return the request ID at once; fal calls your webhook when the video is ready',
 			},
 		],
 		displayOptions: onGenerate,
+	},
+	{
+		displayName:
+			"fal calls this n8n back when the videos are ready, so n8n must be reachable from the internet: set n8n's WEBHOOK_URL environment variable to its public https address. The execution waits for all items (up to Options → Wait Timeout), then outputs them together.",
+		name: 'waitForWebhookNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: onGenerateMode('waitForWebhook'),
 	},
 	{
 		displayName: 'Prompt',

@@ -10,10 +10,11 @@ import { readGenerateOptions, readGenerateRequest, type GenerateRequest } from '
 import { waitForCompletion, type FalJob, type JobTimings } from '../../helpers/queue';
 import { downloadVideo, videoFileName } from '../../helpers/video';
 import type { ItemContext, Operation } from '../types';
+import { submitAndWaitForWebhook } from './waitForWebhook';
 
-export type GenerateMode = 'waitForCompletion' | 'submitOnly';
+export type GenerateMode = 'waitForCompletion' | 'waitForWebhook' | 'submitOnly';
 
-async function buildInput(ctx: IExecuteFunctions, client: FalClient, itemIndex: number, request: GenerateRequest): Promise<SeedanceInput> {
+export async function buildInput(ctx: IExecuteFunctions, client: FalClient, itemIndex: number, request: GenerateRequest): Promise<SeedanceInput> {
 	const input: SeedanceInput = { ...request.input, image_url: await resolveImage(ctx, client, itemIndex, 'Start Image', request.startImage) };
 	if (request.endImage) input.end_image_url = await resolveImage(ctx, client, itemIndex, 'End Image', request.endImage);
 	return input;
@@ -56,7 +57,7 @@ async function submitOnly(item: ItemContext): Promise<INodeExecutionData[]> {
 
 async function generateAndWait(item: ItemContext): Promise<INodeExecutionData[]> {
 	const { ctx, client, itemIndex, signal } = item;
-	const options = readGenerateOptions(ctx);
+	const options = readGenerateOptions(ctx, itemIndex);
 	const request = readGenerateRequest(ctx, itemIndex);
 	const input = await buildInput(ctx, client, itemIndex, request);
 
@@ -80,6 +81,8 @@ export const generateOperation: Operation = {
 	concurrency: (ctx) => readGenerateOptions(ctx).concurrency,
 	execute: async (item) => {
 		const mode = item.ctx.getNodeParameter('mode', item.itemIndex) as GenerateMode;
-		return mode === 'submitOnly' ? await submitOnly(item) : await generateAndWait(item);
+		if (mode === 'submitOnly') return await submitOnly(item);
+		if (mode === 'waitForWebhook') return await submitAndWaitForWebhook(item);
+		return await generateAndWait(item);
 	},
 };

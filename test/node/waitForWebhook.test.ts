@@ -1,0 +1,362 @@
+/**
+ * Generate Video → "Submit and Wait for Webhook" in n8n-core's engine. The harness runs the node
+ * until it waits; `resumeFromCallback` then plays n8n's waiting-webhook route
+ * (n8n/dist/webhooks/waiting-webhooks.js + webhook-helpers.js, 2.41): the saved execution is loaded,
+ * the waiting node disabled and its run popped, fal's body handed to the node's `webhook()` in a real
+ * `WebhookContext`, and, when it returns `workflowData`, the execution resumed in `WorkflowExecute`.
+ * `resumeAtTimeLimit` plays n8n's WaitTracker: the execution resumes with `waitTill` still set.
+ */
+import { ExecutionLifecycleHooks, ExternalSecretsProxy, WebhookContext, WorkflowExecute } from 'n8n-core';
+import type { IDataObject, INode, IRun, IRunExecutionData, IWebhookData, IWebhookResponseData, IWorkflowBase, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
+import { NodeConnectionTypes, Workflow } from 'n8n-workflow';
+
+import { FalApi } from '../../credentials/FalApi.credentials';
+import { SeedanceImageToVideo } from '../../nodes/SeedanceImageToVideo/SeedanceImageToVideo.node';
+import { waitForWebhookWebhooks } from '../../nodes/SeedanceImageToVideo/webhook/description';
+import { startFakeFal, type FakeFal, type WebhookRecord } from '../fake-fal';
+import { HarnessCredentialsHelper, HarnessCredentialTypes } from '../harness/credentials';
+import { createTriggerNodeType, HarnessNodeTypes, TRIGGER_NODE_TYPE, type TriggerItem } from '../harness/nodeTypes';
+import { DEFAULT_NODE_TYPE_NAME, initEngine, TRIGGER_NODE_NAME, WEBHOOK_WAITING_BASE_URL, WORKFLOW_ID, type RunResult } from '../harness/runWorkflow';
+import { API_KEY, generateParameters, IMAGE_URL, runSeedance, SAMPLE_VIDEO } from './seedance';
+
+const NODE_NAME = 'Seedance Image-to-Video';
+const SLOW_JOB_MS = 1500;
+
+let fake: FakeFal;
+beforeAll(async () => {
+	fake = await startFakeFal({
+		apiKey: API_KEY,
+		queueMs: 30,
+		jobMs: 120,
+		// Nothing listens at the harness's resume URL; the tests deliver the recorded callbacks.
+		webhookRetries: 0,
+		behaviour: (input: { prompt: string }) => (input.prompt.includes('slow') ? { jobMs: SLOW_JOB_MS } : undefined),
+	});
+});
+afterAll(async () => await fake.close());
+
+const credentials = { falApi: { apiKey: API_KEY, apiHost: '' } };
+
+function webhookParameters(overrides: IDataObject = {}) {
+	return generateParameters({ mode: 'waitForWebhook', prompt: '={{ $json.prompt }}', ...overrides });
+}
+
+function promptItems(...prompts: string[]): TriggerItem[] {
+	return prompts.map((prompt) => ({ json: { prompt } }));
+}
+
+async function runUntilWaiting(items: TriggerItem[], options: { parameters?: IDataObject; continueOnFail?: boolean } = {}) {
+	credentials.falApi.apiHost = fake.url;
+	return await runSeedance(fake, webhookParameters(options.parameters), { items, continueOnFail: options.continueOnFail });
+}
+
+/** Resolves with fal's callback for a request once the fake has sent it. */
+async function callbackFor(requestId: string): Promise<WebhookRecord> {
+	for (;;) {
+		const record = fake.webhooks.find((entry) => entry.requestId === requestId);
+		if (record) return record;
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}
+
+function requestIdsOf(result: RunResult): string[] {
+	return result.items.map((item) => String(item.json.requestId));
+}
+
+/** What a waiting execution looks like after n8n saved it and loaded it back. */
+function loadSaved(result: RunResult): IRunExecutionData {
+	return JSON.parse(JSON.stringify(result.run.data)) as IRunExecutionData;
+}
+
+function buildWorkflow(items: TriggerItem[], continueOnFail: boolean, parameters: IDataObject) {
+	const nodeUnderTest: INode = {
+		id: 'harness-node-under-test',
+		name: NODE_NAME,
+		type: DEFAULT_NODE_TYPE_NAME,
+		typeVersion: 1,
+		position: [200, 0],
+		parameters: parameters as INode['parameters'],
+		credentials: { falApi: { id: 'harness-falApi', name: 'falApi account' } },
+		...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+	};
+	const trigger: INode = { id: 'harness-trigger', name: TRIGGER_NODE_NAME, type: TRIGGER_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: {} };
+	const nodeTypes = new HarnessNodeTypes({ [TRIGGER_NODE_TYPE]: createTriggerNodeType(items), [DEFAULT_NODE_TYPE_NAME]: new SeedanceImageToVideo() });
+	const connections = { [TRIGGER_NODE_NAME]: { main: [[{ node: NODE_NAME, type: NodeConnectionTypes.Main, index: 0 }]] } };
+	const settings = { executionOrder: 'v1' as const };
+	const workflow = new Workflow({ id: WORKFLOW_ID, name: 'Harness workflow', nodes: [trigger, nodeUnderTest], connections, nodeTypes, settings, active: false });
+	const workflowData: IWorkflowBase = {
+		id: WORKFLOW_ID,
+		name: 'Harness workflow',
+		active: false,
+		activeVersionId: null,
+		isArchived: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		nodes: [trigger, nodeUnderTest],
+		connections,
+		settings,
+	};
+	return { workflow, workflowData };
+}
+
+function additionalDataFor(executionId: string, workflowData: IWorkflowBase, onRun: (run: IRun) => void): IWorkflowExecuteAdditionalData {
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
+	hooks.addHandler('workflowExecuteAfter', (run) => onRun(run));
+	const base = 'http://127.0.0.1:5678';
+	return {
+		credentialsHelper: new HarnessCredentialsHelper(new HarnessCredentialTypes([new FalApi()]), credentials),
+		hooks,
+		executionId,
+		workflowId: WORKFLOW_ID,
+		executeWorkflow: async () => await Promise.reject(new Error('not in this test')),
+		startRunnerTask: async () => await Promise.reject(new Error('not in this test')),
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		logAiEvent: () => {},
+		currentNodeExecutionIndex: 0,
+		variables: {},
+		externalSecretsProxy: new ExternalSecretsProxy(),
+		instanceBaseUrl: base,
+		restApiUrl: `${base}/rest`,
+		webhookBaseUrl: `${base}/webhook`,
+		webhookWaitingBaseUrl: WEBHOOK_WAITING_BASE_URL,
+		webhookTestBaseUrl: `${base}/webhook-test`,
+		formBaseUrl: `${base}/form`,
+		formWaitingBaseUrl: `${base}/form-waiting`,
+		formTestBaseUrl: `${base}/form-test`,
+		mcpBaseUrl: `${base}/mcp`,
+		mcpTestBaseUrl: `${base}/mcp-test`,
+	} as IWorkflowExecuteAdditionalData;
+}
+
+interface Delivery {
+	/** What n8n answers fal. */
+	answer: { status: number; body: unknown };
+	webhookResult: IWebhookResponseData;
+	/** The resumed execution, when the callback resumed it. */
+	run?: IRun;
+}
+
+interface Waiting {
+	result: RunResult;
+	items: TriggerItem[];
+	continueOnFail: boolean;
+	parameters: IDataObject;
+}
+
+async function resumeFromCallback(waiting: Waiting, body: unknown): Promise<Delivery> {
+	const data = loadSaved(waiting.result);
+	const { workflow, workflowData } = buildWorkflow(waiting.items, waiting.continueOnFail, waiting.parameters);
+	// waiting-webhooks.js getWebhookExecutionData
+	const stack = data.executionData?.nodeExecutionStack ?? [];
+	stack[0].node.disabled = true;
+	data.waitTill = undefined;
+	data.resultData.runData[NODE_NAME].pop();
+
+	let saved: IRun | undefined;
+	const additionalData = additionalDataFor(waiting.result.executionId, workflowData, (run) => (saved ??= run));
+	const answer = { status: 0, body: undefined as unknown };
+	const response = {
+		headersSent: false,
+		writeHead(status: number) {
+			answer.status = status;
+			this.headersSent = true;
+		},
+		end(text: string) {
+			answer.body = JSON.parse(text);
+		},
+	};
+	additionalData.httpRequest = { body, headers: {}, query: {}, params: {} } as unknown as IWorkflowExecuteAdditionalData['httpRequest'];
+	additionalData.httpResponse = response as unknown as IWorkflowExecuteAdditionalData['httpResponse'];
+	const node = workflow.getNode(NODE_NAME) as INode;
+	const webhookData: IWebhookData = {
+		httpMethod: 'POST',
+		node: NODE_NAME,
+		path: '',
+		webhookDescription: waitForWebhookWebhooks[0],
+		workflowId: WORKFLOW_ID,
+		workflowExecuteAdditionalData: additionalData,
+	};
+	const context = new WebhookContext(workflow, node, additionalData, 'manual', webhookData, [], data);
+	const webhookResult = await new SeedanceImageToVideo().webhook.call(context);
+	if (!webhookResult.noWebhookResponse && answer.status === 0) {
+		answer.status = 200;
+		answer.body = webhookResult.webhookResponse ?? { message: 'Webhook call received' };
+	}
+	if (webhookResult.workflowData === undefined) return { answer, webhookResult };
+
+	// webhook-helpers.js prepareExecutionData
+	stack[0].data.main = webhookResult.workflowData;
+	stack[0].metadata = { ...stack[0].metadata, forwardAllOutputs: true };
+	const returned = await new WorkflowExecute(additionalData, 'manual', data).processRunExecutionData(workflow);
+	return { answer, webhookResult, run: saved ?? returned };
+}
+
+async function resumeAtTimeLimit(waiting: Waiting): Promise<IRun> {
+	const data = loadSaved(waiting.result);
+	const { workflow, workflowData } = buildWorkflow(waiting.items, waiting.continueOnFail, waiting.parameters);
+	let saved: IRun | undefined;
+	const additionalData = additionalDataFor(waiting.result.executionId, workflowData, (run) => (saved ??= run));
+	const returned = await new WorkflowExecute(additionalData, 'manual', data).processRunExecutionData(workflow);
+	return saved ?? returned;
+}
+
+function outputOf(run: IRun) {
+	return run.data.resultData.runData[NODE_NAME].at(-1)?.data?.main[0] ?? [];
+}
+
+async function startWaiting(prompts: string[], options: { parameters?: IDataObject; continueOnFail?: boolean } = {}): Promise<Waiting> {
+	const items = promptItems(...prompts);
+	const result = await runUntilWaiting(items, options);
+	return { result, items, continueOnFail: options.continueOnFail ?? false, parameters: webhookParameters(options.parameters) };
+}
+
+async function readBinary(binary: IDataObject) {
+	const { binaryDataService } = await initEngine();
+	return await binaryDataService.getAsBuffer(binary as never);
+}
+
+describe('Generate Video, Submit and Wait for Webhook', () => {
+	test('the execution waits with fal_webhook set to its resume URL, and nothing polls', async () => {
+		fake.log.length = 0;
+		const { result } = await startWaiting(['a cat waves']);
+
+		expect(result.status).toBe('waiting');
+		expect(result.waitTill?.getTime()).toBeGreaterThan(Date.now() + 1700 * 1000);
+		const [submit] = fake.requests('submit');
+		expect(submit.query.fal_webhook).toBe(result.resumeUrl);
+		expect(result.items[0]).toMatchObject({ json: { requestId: expect.any(String), status: 'IN_QUEUE' }, pairedItem: { item: 0 } });
+		expect(fake.requests('status')).toHaveLength(0);
+	});
+
+	test("fal's callback resumes the node with the video as binary, the same JSON as Wait for Completion, and pairedItem", async () => {
+		const waiting = await startWaiting(['a cat waves']);
+		const record = await callbackFor(requestIdsOf(waiting.result)[0]);
+		const delivery = await resumeFromCallback(waiting, record.body);
+
+		expect(delivery.answer).toEqual({ status: 200, body: { received: true, resumed: true } });
+		expect(delivery.run?.status).toBe('success');
+		const [item] = outputOf(delivery.run as IRun);
+		expect(item.pairedItem).toEqual({ item: 0 });
+		expect(item.json).toMatchObject({
+			requestId: requestIdsOf(waiting.result)[0],
+			endpoint: 'bytedance/seedance-2.0/fast/image-to-video',
+			tier: 'fast',
+			status: 'COMPLETED',
+			video: { contentType: 'video/mp4', fileSize: SAMPLE_VIDEO.length },
+			parameters: { prompt: 'a cat waves', image_url: IMAGE_URL, duration: 'auto' },
+			timings: { submittedAt: expect.any(String), totalMs: expect.any(Number) },
+		});
+		expect(item.binary?.data.mimeType).toBe('video/mp4');
+		expect(await readBinary(item.binary?.data as unknown as IDataObject)).toEqual(SAMPLE_VIDEO);
+	});
+
+	test('with several items the node resumes once, when the last video is ready, with the items in input order', async () => {
+		const waiting = await startWaiting(['slow: a dog runs', 'a cat waves', 'a bird sings']);
+		const [slowId, ...fastIds] = requestIdsOf(waiting.result);
+
+		const early = await resumeFromCallback(waiting, (await callbackFor(fastIds[0])).body);
+		expect(early.run).toBeUndefined();
+		expect(early.answer).toEqual({ status: 200, body: { received: true, waitingFor: 1 } });
+
+		const last = await resumeFromCallback(waiting, (await callbackFor(slowId)).body);
+		const output = outputOf(last.run as IRun);
+		expect(output.map((item) => item.json.requestId)).toEqual([slowId, ...fastIds]);
+		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(output.every((item) => item.binary?.data.mimeType === 'video/mp4')).toBe(true);
+	});
+
+	test('a callback for a request this execution did not submit is ignored and the execution keeps waiting', async () => {
+		const waiting = await startWaiting(['a cat waves']);
+		const delivery = await resumeFromCallback(waiting, { request_id: 'someone-else', status: 'OK', payload: {} });
+
+		expect(delivery.run).toBeUndefined();
+		expect(delivery.webhookResult.workflowData).toBeUndefined();
+		expect(delivery.answer.body).toMatchObject({ received: true, ignored: expect.stringContaining('someone-else') });
+	});
+
+	test('when the time limit passes without a callback, the execution resumes and the node fails naming the request', async () => {
+		const waiting = await startWaiting(['[never] a cat waves']);
+		const run = await resumeAtTimeLimit(waiting);
+
+		expect(run.status).toBe('error');
+		expect(run.data.resultData.error?.message).toBe('Seedance did not call back within the wait timeout of 1800 s');
+		expect(run.data.resultData.error?.description).toContain(requestIdsOf(waiting.result)[0]);
+	});
+
+	test('a callback after the time limit cancels the unfinished jobs and fails the node', async () => {
+		const waiting = await startWaiting(['a cat waves', '[never] a dog runs'], { parameters: { options: { waitTimeoutSeconds: 1 } } });
+		const [doneId, neverId] = requestIdsOf(waiting.result);
+		const record = await callbackFor(doneId);
+		await new Promise((resolve) => setTimeout(resolve, 1100));
+		const delivery = await resumeFromCallback(waiting, record.body);
+
+		expect(delivery.run?.status).toBe('error');
+		expect(delivery.run?.data.resultData.error?.message).toBe(`Seedance did not finish within the wait timeout of 1 s (request ${neverId})`);
+		expect(fake.jobs.get(neverId)?.cancelled).toBe(true);
+	});
+
+	test('with Continue On Fail, a timed-out item becomes an error item and the finished one keeps its video', async () => {
+		const waiting = await startWaiting(['a cat waves', '[never] a dog runs'], { parameters: { options: { waitTimeoutSeconds: 1 } }, continueOnFail: true });
+		const [doneId] = requestIdsOf(waiting.result);
+		const record = await callbackFor(doneId);
+		await new Promise((resolve) => setTimeout(resolve, 1100));
+		const output = outputOf((await resumeFromCallback(waiting, record.body)).run as IRun);
+
+		expect(output[0]).toMatchObject({ json: { requestId: doneId, status: 'COMPLETED' }, pairedItem: { item: 0 } });
+		expect(output[1]).toMatchObject({ json: { error: expect.stringContaining('did not finish within the wait timeout') }, pairedItem: { item: 1 } });
+	});
+
+	test("a failed job (fal's ERROR callback) fails the node at once with fal's reason and cancels the others", async () => {
+		const waiting = await startWaiting(['[content-policy] a cat waves', 'slow: a dog runs']);
+		const [failedId, slowId] = requestIdsOf(waiting.result);
+		const record = await callbackFor(failedId);
+		expect(record.body.status).toBe('ERROR');
+		const delivery = await resumeFromCallback(waiting, record.body);
+
+		expect(delivery.run?.status).toBe('error');
+		expect(delivery.run?.data.resultData.error?.message).toMatch(/content policy/);
+		expect(fake.jobs.get(slowId)?.cancelled).toBe(true);
+	});
+
+	test('with Continue On Fail, a failed job is an error item in its place and the others keep their videos', async () => {
+		const waiting = await startWaiting(['a cat waves', '[content-policy] a dog runs'], { continueOnFail: true });
+		const [okId, failedId] = requestIdsOf(waiting.result);
+		await callbackFor(okId);
+		const delivery = await resumeFromCallback(waiting, (await callbackFor(failedId)).body);
+		const output = outputOf(delivery.run as IRun);
+
+		expect(delivery.run?.status).toBe('success');
+		expect(output[0]).toMatchObject({ json: { requestId: okId }, pairedItem: { item: 0 } });
+		expect(output[1]).toMatchObject({ json: { error: expect.stringMatching(/content policy/) }, pairedItem: { item: 1 } });
+	});
+
+	test('with Continue On Fail, an item refused before submission is an error item after the resume', async () => {
+		const waiting = await startWaiting(['a cat waves', ''], { continueOnFail: true });
+		expect(waiting.result.status).toBe('waiting');
+		const [okId] = requestIdsOf(waiting.result);
+		const output = outputOf((await resumeFromCallback(waiting, (await callbackFor(okId)).body)).run as IRun);
+
+		expect(output[0]).toMatchObject({ json: { requestId: okId }, pairedItem: { item: 0 } });
+		expect(output[1]).toMatchObject({ json: { error: 'Prompt: is empty [item 1]' }, pairedItem: { item: 1 } });
+	});
+
+	test('without Continue On Fail, a refused item stops the run at once and cancels what was submitted', async () => {
+		fake.log.length = 0;
+		const result = await runUntilWaiting(promptItems('slow: a cat waves', ''));
+
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toBe('Prompt: is empty [item 1]');
+		expect(result.waitTill).toBeUndefined();
+		const submitted = fake.requests('submit').map((entry) => entry.responseStatus);
+		if (submitted.length > 0) expect(fake.requests('cancel').length).toBe(submitted.length);
+	});
+
+	test("on fal's own hosts, a local resume URL is refused before anything is sent, pointing to WEBHOOK_URL", async () => {
+		const result = await runSeedance(fake, webhookParameters(), { items: promptItems('a cat waves'), credentials: { falApi: { apiKey: API_KEY } } });
+
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toContain('fal cannot call n8n back at http://127.0.0.1:5678');
+		expect(result.error?.description).toContain('WEBHOOK_URL');
+	});
+});
