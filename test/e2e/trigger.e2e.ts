@@ -1,0 +1,129 @@
+/**
+ * The Seedance Trigger in a real `n8n start`: the workflow is published through n8n's REST API (what
+ * the editor's Publish button does), fal's signed webhook at the production URL
+ * `/webhook/<webhookId>/seedance` runs it with the video as binary, and forged or unsigned calls are
+ * refused with 401 before anything runs.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { N8nInstance, login, type WorkflowJson } from './n8nInstance';
+import { RestClient } from './restClient';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startFakeFal } = require('../fake-fal');
+
+const SAMPLE_VIDEO = fs.readFileSync(path.join(__dirname, '..', 'fake-fal', 'fixtures', 'sample.mp4'));
+const API_KEY = 'trigger-e2e-key';
+const WEBHOOK_ID = 'seedance-e2e-trigger';
+const WORKFLOW_ID = 'e2eSeedanceTrigger1';
+const ENDPOINT = 'bytedance/seedance-2.0/fast/image-to-video';
+
+function triggerWorkflow(jwksUrl: string): WorkflowJson {
+	return {
+		id: WORKFLOW_ID,
+		name: 'Seedance Trigger e2e',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{
+				id: 't1',
+				name: 'Seedance Trigger',
+				type: 'n8n-nodes-seedance.seedanceTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId: WEBHOOK_ID,
+				parameters: { options: { jwksUrl } },
+			},
+			{ id: 't2', name: 'Video arrived', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
+		],
+		connections: { 'Seedance Trigger': { main: [[{ node: 'Video arrived', type: 'main', index: 0 }]] } },
+	};
+}
+
+describe('Seedance Trigger in n8n start (production webhook)', () => {
+	let fake: Awaited<ReturnType<typeof startFakeFal>>;
+	let n8n: N8nInstance;
+	let rest: RestClient;
+	let productionUrl: string;
+	/** The webhook the fake sent for a real job, as fal would: kept to replay it signed wrongly. */
+	let delivered: { body: { request_id: string }; headers: Record<string, string> };
+
+	beforeAll(async () => {
+		fake = await startFakeFal({ apiKey: API_KEY, jobMs: 200, queueMs: 50 });
+		n8n = N8nInstance.create('trigger');
+		await n8n.importWorkflows([triggerWorkflow(fake.jwksUrl)]);
+		const baseUrl = await n8n.start();
+		rest = new RestClient(baseUrl, await login(baseUrl));
+		await rest.publishWorkflow(WORKFLOW_ID);
+		productionUrl = `${baseUrl}/webhook/${WEBHOOK_ID}/seedance`;
+	});
+
+	afterAll(async () => {
+		await n8n?.dispose();
+		await fake?.close();
+	});
+
+	it('is published, so its production webhook is registered', async () => {
+		const workflow = await rest.get<{ active: boolean; activeVersionId: string | null }>(`/rest/workflows/${WORKFLOW_ID}`);
+		expect(workflow.active).toBe(true);
+		expect(workflow.activeVersionId).toBeTruthy();
+		expect(await rest.executionCount(WORKFLOW_ID)).toBe(0);
+	});
+
+	it('runs the workflow with the video as binary when fal delivers a signed webhook for a finished job', async () => {
+		// A job on the fake, submitted with ?fal_webhook= like the node's Submit Only mode does.
+		const submit = await fetch(`${fake.url}/${ENDPOINT}?fal_webhook=${encodeURIComponent(productionUrl)}`, {
+			method: 'POST',
+			headers: { authorization: `Key ${API_KEY}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ prompt: 'A cat blinks', image_url: 'https://example.com/cat.jpg' }),
+		});
+		expect(submit.status).toBe(200);
+		const { request_id: requestId } = (await submit.json()) as { request_id: string };
+
+		const delivery = await new Promise<{ responseStatus: number; status: string }>((resolve) =>
+			fake.on('webhook-sent', (attempt: { requestId: string; responseStatus: number; status: string }) => {
+				if (attempt.requestId === requestId) resolve(attempt);
+			}),
+		);
+		expect(delivery).toMatchObject({ status: 'OK', responseStatus: 200 });
+		delivered = fake.webhooks.find((record: { requestId: string }) => record.requestId === requestId);
+
+		const [execution] = await rest.waitForExecutions(WORKFLOW_ID, 1);
+		expect(execution.status).toBe('success');
+		expect(execution.mode).toBe('webhook');
+
+		const runData = (await rest.executionData(execution.id)).resultData.runData;
+		const [item] = runData['Seedance Trigger'][0].data!.main[0];
+		expect(item.json).toMatchObject({ requestId, status: 'OK', video: { url: `${fake.url}/files/${requestId}.mp4`, content_type: 'video/mp4' } });
+		expect(item.binary?.data).toMatchObject({ mimeType: 'video/mp4', fileName: 'output.mp4', fileExtension: 'mp4' });
+		// The trigger downloaded the MP4 from fal's CDN into n8n's binary store.
+		expect(fake.requests('download').map((entry: { path: string }) => entry.path)).toContain(`/files/${requestId}.mp4`);
+		expect((await rest.binaryBytes(item.binary!.data)).equals(SAMPLE_VIDEO)).toBe(true);
+		expect(runData['Video arrived'][0].data!.main[0]).toHaveLength(1);
+	});
+
+	it.each([
+		['a forged call (signed with a key that is not in the JWKS)', { forge: true }, 'bad-signature'],
+		['an unsigned call (no X-Fal-Webhook-* headers)', { unsigned: true }, 'unsigned'],
+		['a stale call (signed 10 minutes ago)', { staleSeconds: 600 }, 'stale'],
+	])('answers 401 to %s and runs nothing', async (_label, options, reason) => {
+		const before = await rest.executionCount(WORKFLOW_ID);
+		// The very body fal delivered for the finished job, only the signature differs.
+		const response = await fake.sendWebhook(productionUrl, delivered.body, options);
+		expect(response.status).toBe(401);
+		expect(response.body).toMatchObject({ error: reason });
+		// Give a (wrongly) started execution time to show up before counting.
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		expect(await rest.executionCount(WORKFLOW_ID)).toBe(before);
+	});
+
+	it('acknowledges a replay of the delivered webhook (same signature) without running again', async () => {
+		const before = await rest.executionCount(WORKFLOW_ID);
+		const response = await fake.sendWebhook(productionUrl, delivered.body, { reuse: { headers: delivered.headers } });
+		expect(response.status).toBe(200);
+		expect(response.body).toMatchObject({ duplicate: true });
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		expect(await rest.executionCount(WORKFLOW_ID)).toBe(before);
+	});
+});
