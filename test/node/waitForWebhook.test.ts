@@ -266,6 +266,24 @@ describe('Generate Video, Submit and Wait for Webhook', () => {
 		expect(output.every((item) => item.binary?.data.mimeType === 'video/mp4')).toBe(true);
 	});
 
+	test("each item's Options are read when it is submitted: a file name expression names each item's video", async () => {
+		const waiting = await startWaiting(['a cat', 'a dog'], { parameters: { options: { fileName: '={{ $json.prompt.split(" ")[1] }}' } } });
+		const ids = requestIdsOf(waiting.result);
+		await callbackFor(ids[0]);
+		const output = outputOf((await resumeFromCallback(waiting, (await callbackFor(ids[1])).body)).run as IRun);
+
+		expect(output.map((item) => item.binary?.data.fileName)).toEqual(['cat.mp4', 'dog.mp4']);
+	});
+
+	test('Return URL Only outputs the JSON without downloading the video', async () => {
+		const waiting = await startWaiting(['a cat waves'], { parameters: { options: { returnUrlOnly: true } } });
+		const delivery = await resumeFromCallback(waiting, (await callbackFor(requestIdsOf(waiting.result)[0])).body);
+		const [item] = outputOf(delivery.run as IRun);
+
+		expect(item.binary).toBeUndefined();
+		expect(item.json).toMatchObject({ status: 'COMPLETED', video: { url: expect.stringContaining(fake.url) } });
+	});
+
 	test('a callback for a request this execution did not submit is ignored and the execution keeps waiting', async () => {
 		const waiting = await startWaiting(['a cat waves']);
 		const delivery = await resumeFromCallback(waiting, { request_id: 'someone-else', status: 'OK', payload: {} });

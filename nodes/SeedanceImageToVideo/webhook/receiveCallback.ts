@@ -33,12 +33,6 @@ interface JobProgress {
 	inferenceSeconds?: number;
 }
 
-interface ResultOptions {
-	binaryPropertyName: string;
-	fileName?: string;
-	returnUrlOnly: boolean;
-	concurrency: number;
-}
 
 /** Node's ServerResponse methods, which the express response n8n hands over inherits. */
 interface ResponseWriter {
@@ -47,15 +41,11 @@ interface ResponseWriter {
 	end(body: string): unknown;
 }
 
-function readResultOptions(ctx: IWebhookFunctions): ResultOptions {
+/** Downloads after the resume overlap like the generations did (Options → Concurrency). */
+function readConcurrency(ctx: IWebhookFunctions): number {
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const concurrency = Number(options.concurrency ?? DEFAULT_CONCURRENCY);
-	return {
-		binaryPropertyName: String(options.binaryPropertyName ?? 'data').trim() || 'data',
-		fileName: options.fileName ? String(options.fileName).trim() : undefined,
-		returnUrlOnly: options.returnUrlOnly === true,
-		concurrency: Number.isInteger(concurrency) && concurrency > 0 ? concurrency : DEFAULT_CONCURRENCY,
-	};
+	return Number.isInteger(concurrency) && concurrency > 0 ? concurrency : DEFAULT_CONCURRENCY;
 }
 
 function continuesOnFail(ctx: IWebhookFunctions): boolean {
@@ -96,10 +86,10 @@ async function resultItem(
 	ctx: IWebhookFunctions,
 	client: FalClient,
 	progress: JobProgress,
-	options: ResultOptions,
 	timings: JobTimings,
 ): Promise<INodeExecutionData> {
 	const { job } = progress;
+	const options = job.output;
 	const falJob: FalJob = { endpoint: job.endpoint, requestId: job.requestId };
 	const result = await client.queue.result(job.endpoint, { requestId: job.requestId });
 	const output = result.data as SeedanceOutput;
@@ -140,12 +130,12 @@ async function buildOutcome(
 	receivedAt: number,
 	apiKey: string,
 ): Promise<Outcome> {
-	const options = readResultOptions(ctx);
+	const concurrency = readConcurrency(ctx);
 	const continueOnFail = continuesOnFail(ctx);
 	const node = ctx.getNode();
 	const slots = Array.from({ length: state.itemCount }, (_, itemIndex) => itemIndex);
 	let failure: ExecutionError | undefined;
-	const items = await mapWithConcurrency(slots, options.concurrency, async (itemIndex): Promise<INodeExecutionData[]> => {
+	const items = await mapWithConcurrency(slots, concurrency, async (itemIndex): Promise<INodeExecutionData[]> => {
 		const failed = state.failed.find((entry) => entry.itemIndex === itemIndex);
 		if (failed) return [{ json: { error: failed.message, description: failed.description }, pairedItem: { item: itemIndex } }];
 		const jobProgress = progress.find((entry) => entry.job.itemIndex === itemIndex);
@@ -155,7 +145,7 @@ async function buildOutcome(
 				const cancelled = await cancelQuietly(client, { endpoint: jobProgress.job.endpoint, requestId: jobProgress.job.requestId });
 				throw timedOutError(jobProgress.job, state, cancelled);
 			}
-			return [await resultItem(ctx, client, jobProgress, options, timingsOf(jobProgress, callbackRequestId, receivedAt))];
+			return [await resultItem(ctx, client, jobProgress, timingsOf(jobProgress, callbackRequestId, receivedAt))];
 		} catch (error) {
 			const nodeError = toNodeError(node, error, itemIndex, apiKey, 'generating the video');
 			if (continueOnFail) return [{ json: { error: nodeError.message, description: nodeError.description ?? undefined }, pairedItem: { item: itemIndex } }];

@@ -22,6 +22,8 @@ export interface WaitingJob {
 	/** As `describeParameters` shows them (data URIs shortened), for the output JSON. */
 	parameters: IDataObject;
 	estimatedCostUsd?: number;
+	/** This item's Options → output fields, read at submit time (expressions may differ per item). */
+	output: { binaryPropertyName: string; fileName?: string; returnUrlOnly: boolean };
 }
 
 /** An item that failed before it reached fal (only kept with Continue On Fail). */

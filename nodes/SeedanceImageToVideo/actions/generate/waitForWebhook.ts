@@ -95,6 +95,7 @@ async function cancelBatch(ctx: IExecuteFunctions, item: ItemContext, batch: Bat
 async function submitItem(item: ItemContext, batch: Batch): Promise<INodeExecutionData[]> {
 	const { ctx, client, itemIndex, signal } = item;
 	const request = readGenerateRequest(ctx, itemIndex);
+	const { binaryPropertyName, fileName, returnUrlOnly } = readGenerateOptions(ctx, itemIndex);
 	const webhookUrl = readResumeUrl(ctx, itemIndex, batch.usesFal);
 	const input = await buildInput(ctx, client, itemIndex, request);
 	const submittedAt = Date.now();
@@ -114,6 +115,7 @@ async function submitItem(item: ItemContext, batch: Batch): Promise<INodeExecuti
 		submittedAt,
 		parameters: describeParameters(input),
 		estimatedCostUsd: estimateCostUsd(request.tier, input),
+		output: { binaryPropertyName, fileName, returnUrlOnly },
 	};
 	batch.state.jobs.push(waiting);
 	return [

@@ -1,0 +1,204 @@
+/**
+ * Generate Video → "Submit and Wait for Webhook" in a real `n8n start`: a Webhook trigger starts the
+ * workflow, the Seedance node submits to the fake fal with `fal_webhook` = n8n's real resume URL and
+ * the execution waits; the fake's callbacks resume it through n8n's `/webhook-waiting/` route.
+ * n8n's WEBHOOK_URL points at a small recording proxy in front of n8n, so the test sees every call
+ * fal makes and what n8n answered (e.g. 409 for a callback that beats the "waiting" save).
+ */
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+
+import { N8nInstance, login, outputOf, type Execution, type WorkflowJson } from './n8nInstance';
+import { RestClient } from './restClient';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startFakeFal } = require('../fake-fal');
+
+const SAMPLE_VIDEO = fs.readFileSync(path.join(__dirname, '..', 'fake-fal', 'fixtures', 'sample.mp4'));
+const API_KEY = 'wait-webhook-e2e-key';
+const WORKFLOW_ID = 'e2eSeedanceWaitHook1';
+const WEBHOOK_PATH = 'seedance-wait-e2e';
+const SEEDANCE = 'Seedance';
+const JOB_MS = 1500;
+
+interface ProxiedCall {
+	time: number;
+	method: string;
+	path: string;
+	status: number;
+}
+
+/** Forwards everything to n8n (once its port is known) and records each answer. */
+async function startRecordingProxy(): Promise<{ url: string; calls: ProxiedCall[]; target: { port: number }; close(): Promise<void> }> {
+	const calls: ProxiedCall[] = [];
+	const target = { port: 0 };
+	const server = http.createServer((req, res) => {
+		const upstream = http.request(
+			{ host: '127.0.0.1', port: target.port, method: req.method, path: req.url, headers: req.headers },
+			(answer) => {
+				calls.push({ time: Date.now(), method: req.method ?? '', path: req.url ?? '', status: answer.statusCode ?? 0 });
+				res.writeHead(answer.statusCode ?? 502, answer.headers);
+				answer.pipe(res);
+			},
+		);
+		upstream.on('error', () => {
+			calls.push({ time: Date.now(), method: req.method ?? '', path: req.url ?? '', status: 502 });
+			res.writeHead(502).end();
+		});
+		req.pipe(upstream);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${port}/`,
+		calls,
+		target,
+		close: async () => {
+			server.closeAllConnections();
+			await new Promise((resolve) => server.close(resolve));
+		},
+	};
+}
+
+function waitWorkflow(): WorkflowJson {
+	return {
+		id: WORKFLOW_ID,
+		name: 'Seedance wait for webhook e2e',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{
+				id: 'w1',
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: 'seedance-wait-e2e-webhook',
+				parameters: { httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'onReceived', options: {} },
+			},
+			{ id: 'w2', name: 'One item per prompt', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [220, 0], parameters: { fieldToSplitOut: 'body.prompts', options: {} } },
+			{
+				id: 'w3',
+				name: SEEDANCE,
+				type: 'n8n-nodes-seedance.seedanceImageToVideo',
+				typeVersion: 1,
+				position: [440, 0],
+				credentials: { falApi: { id: 'waitE2eFal1', name: 'Fal (fake)' } },
+				parameters: {
+					operation: 'generate',
+					mode: 'waitForWebhook',
+					tier: 'fast',
+					prompt: '={{ $json.prompt }}',
+					imageSource: 'url',
+					imageUrl: 'https://images.example.com/cat.jpg',
+				},
+			},
+			{ id: 'w4', name: 'Videos', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [660, 0], parameters: {} },
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'One item per prompt', type: 'main', index: 0 }]] },
+			'One item per prompt': { main: [[{ node: SEEDANCE, type: 'main', index: 0 }]] },
+			[SEEDANCE]: { main: [[{ node: 'Videos', type: 'main', index: 0 }]] },
+		},
+	};
+}
+
+describe('Submit and Wait for Webhook in n8n start', () => {
+	let fake: Awaited<ReturnType<typeof startFakeFal>>;
+	let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
+	let n8n: N8nInstance;
+	let rest: RestClient;
+	let baseUrl: string;
+
+	beforeAll(async () => {
+		fake = await startFakeFal({
+			apiKey: API_KEY,
+			queueMs: 50,
+			jobMs: JOB_MS,
+			webhookRetries: 6,
+			webhookRetryMs: 250,
+			behaviour: (input: { prompt: string }) => (input.prompt.startsWith('instant') ? { queueMs: 0, jobMs: 0 } : undefined),
+		});
+		proxy = await startRecordingProxy();
+		n8n = N8nInstance.create('wait-webhook', { WEBHOOK_URL: proxy.url });
+		await n8n.importCredentials([{ id: 'waitE2eFal1', name: 'Fal (fake)', apiKey: API_KEY, apiHost: fake.url }]);
+		await n8n.importWorkflows([waitWorkflow()]);
+		baseUrl = await n8n.start();
+		proxy.target.port = Number(new URL(baseUrl).port);
+		rest = new RestClient(baseUrl, await login(baseUrl));
+		await rest.publishWorkflow(WORKFLOW_ID);
+	});
+
+	afterAll(async () => {
+		await n8n?.dispose();
+		await proxy?.close();
+		await fake?.close();
+	});
+
+	/** Publishing registers the production webhook a moment after the REST call returns. */
+	async function startWorkflow(prompts: string[]): Promise<Response> {
+		const deadline = Date.now() + 15000;
+		for (;;) {
+			const response = await fetch(`${baseUrl}/webhook/${WEBHOOK_PATH}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ prompts: prompts.map((prompt) => ({ prompt })) }),
+			});
+			if (response.status !== 404 || Date.now() > deadline) return response;
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+	}
+
+	async function run(prompts: string[]): Promise<{ execution: Execution; executionId: string }> {
+		const before = await rest.executionCount(WORKFLOW_ID);
+		const started = await startWorkflow(prompts);
+		if (started.status !== 200) throw new Error(`starting the workflow: HTTP ${started.status} ${await started.text()}`);
+		const [latest] = await rest.waitForExecutions(WORKFLOW_ID, before + 1, 60000);
+		return { execution: { ...latest, data: await rest.executionData(latest.id) } as Execution, executionId: latest.id };
+	}
+
+	it('waits without polling, resumes on the last callback, and outputs the videos in input order with pairedItem', async () => {
+		fake.log.length = 0;
+		const { execution, executionId } = await run(['a cat waves', 'a dog runs']);
+
+		expect(execution.data.resultData.error).toBeUndefined();
+		const output = outputOf(execution, SEEDANCE);
+		expect(output.map((item) => item.json.parameters)).toEqual([expect.objectContaining({ prompt: 'a cat waves' }), expect.objectContaining({ prompt: 'a dog runs' })]);
+		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		for (const item of output) expect(await rest.binaryBytes(item.binary?.data as never)).toEqual(SAMPLE_VIDEO);
+		expect(outputOf(execution, 'Videos')).toHaveLength(2);
+
+		// fal called n8n's real resume URL (through WEBHOOK_URL) once per request.
+		const submits = fake.requests('submit');
+		expect(submits.map((entry: { query: Record<string, string> }) => new URL(entry.query.fal_webhook).pathname)).toEqual([
+			`/webhook-waiting/${executionId}`,
+			`/webhook-waiting/${executionId}`,
+		]);
+		// No status polling while waiting: the only status calls are the callbacks' checks.
+		const statusCalls = fake.requests('status');
+		const firstCallback = Math.min(...fake.webhooks.map((record: { time: number }) => record.time));
+		expect(statusCalls.every((entry: { time: number }) => entry.time >= firstCallback)).toBe(true);
+
+		// Delay from fal's last callback to the node's output (the resumed task's end).
+		const lastCallback = Math.max(...fake.webhooks.filter((record: { responseStatus?: number }) => record.responseStatus === 200).map((record: { time: number }) => record.time));
+		const task = (execution.data.resultData.runData[SEEDANCE] as unknown as Array<{ startTime: number; executionTime: number }>)[0];
+		const delayMs = task.startTime + task.executionTime - lastCallback;
+		process.stderr.write(`[e2e wait-for-webhook] last callback → node output: ${delayMs} ms (callbacks: ${JSON.stringify(proxy.calls.map((call) => call.status))})\n`);
+		expect(delayMs).toBeLessThan(5000);
+	});
+
+	it('a callback that arrives before the execution is saved as waiting gets 409, and fal\'s retry resumes it', async () => {
+		fake.webhooks.length = 0;
+		proxy.calls.length = 0;
+		const { execution } = await run(['instant: a bird sings']);
+
+		expect(execution.data.resultData.error).toBeUndefined();
+		expect(outputOf(execution, SEEDANCE)[0].json).toMatchObject({ status: 'COMPLETED' });
+		const attempts = fake.webhooks.map((record: { attempt: number; responseStatus?: number; time: number }) => ({ attempt: record.attempt, status: record.responseStatus, time: record.time }));
+		process.stderr.write(`[e2e wait-for-webhook] instant job callback attempts: ${JSON.stringify(attempts)}\n`);
+		expect(attempts.at(-1)?.status).toBe(200);
+		expect(attempts.slice(0, -1).every((attempt: { status?: number }) => attempt.status === 409)).toBe(true);
+	});
+});
