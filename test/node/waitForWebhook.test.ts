@@ -293,6 +293,18 @@ describe('Generate Video, Submit and Wait for Webhook', () => {
 		expect(delivery.answer.body).toMatchObject({ received: true, ignored: expect.stringContaining('someone-else') });
 	});
 
+	test('when fal cannot be asked about the jobs, the callback gets 503 (fal delivers again) and the execution keeps waiting', async () => {
+		const waiting = await startWaiting(['a cat waves']);
+		const record = await callbackFor(requestIdsOf(waiting.result)[0]);
+		fake.fault({ on: 'status', status: 401, body: { detail: 'Invalid API key' } });
+		const delivery = await resumeFromCallback(waiting, record.body);
+
+		expect(delivery.run).toBeUndefined();
+		expect(delivery.answer).toMatchObject({ status: 503, body: { retry: true } });
+		const retried = await resumeFromCallback(waiting, record.body);
+		expect(retried.run?.status).toBe('success');
+	});
+
 	test('when the time limit passes without a callback, the execution resumes and the node fails naming the request', async () => {
 		const waiting = await startWaiting(['[never] a cat waves']);
 		const run = await resumeAtTimeLimit(waiting);

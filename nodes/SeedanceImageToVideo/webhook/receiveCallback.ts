@@ -54,11 +54,22 @@ function continuesOnFail(ctx: IWebhookFunctions): boolean {
 }
 
 /** Answers fal at once: a slow download must not look like a failed delivery, which fal retries. */
-function acknowledge(ctx: IWebhookFunctions, body: IDataObject): void {
+function acknowledge(ctx: IWebhookFunctions, body: IDataObject, statusCode = 200): void {
 	const response = ctx.getResponseObject() as unknown as ResponseWriter;
 	if (response.headersSent) return;
-	response.writeHead(200, { 'content-type': 'application/json' });
+	response.writeHead(statusCode, { 'content-type': 'application/json' });
 	response.end(JSON.stringify(body));
+}
+
+/**
+ * A throwing `webhook()` would resume the waiting execution as failed, with its run data replaced
+ * (n8n/dist/webhooks/webhook-helpers.js `executeWebhook`). When fal cannot be asked about the jobs,
+ * the execution keeps waiting and fal is told to deliver again later (it retries non-2xx answers).
+ */
+function retryLater(ctx: IWebhookFunctions, error: unknown): IWebhookResponseData {
+	const reason = error instanceof Error ? error.message : String(error);
+	acknowledge(ctx, { received: false, retry: true, message: `Could not check the requests at fal: ${reason}` }, 503);
+	return { noWebhookResponse: true };
 }
 
 function keepWaiting(body: IDataObject): IWebhookResponseData {
@@ -186,9 +197,16 @@ export async function receiveFalCallback(ctx: IWebhookFunctions): Promise<IWebho
 	const job = state.jobs.find((candidate) => candidate.requestId === requestId);
 	if (!job) return keepWaiting({ ignored: `Request "${requestId}" was not submitted by this execution.` });
 
-	const credentials = (await ctx.getCredentials('falApi')) as unknown as FalCredentials;
-	const client = createSeedanceFalClient(credentials);
-	const progress = await mapWithConcurrency(state.jobs, STATUS_CONCURRENCY, async (candidate) => await checkProgress(client, candidate));
+	let credentials: FalCredentials;
+	let client: FalClient;
+	let progress: JobProgress[];
+	try {
+		credentials = (await ctx.getCredentials('falApi')) as unknown as FalCredentials;
+		client = createSeedanceFalClient(credentials);
+		progress = await mapWithConcurrency(state.jobs, STATUS_CONCURRENCY, async (candidate) => await checkProgress(client, candidate));
+	} catch (error) {
+		return retryLater(ctx, error);
+	}
 	const pending = progress.filter((entry) => !entry.completed).length;
 	const timedOut = receivedAt >= state.deadline;
 
