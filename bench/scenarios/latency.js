@@ -59,7 +59,9 @@ async function run(config) {
 			},
 			{
 				metric: 'Completion → noticed, webhook resume',
-				value: webhookBuilt ? 'mode present in the node; not measured by the bench yet' : 'not built yet',
+				value: webhookBuilt
+					? 'built (Submit and Wait for Webhook); not measured yet: needs n8n\'s waiting-webhook route (n8n start), which the engine harness and n8n execute lack'
+					: 'not built yet',
 				target: `median ≤ ${TARGET_WEBHOOK_MEDIAN_MS / 1000} s`,
 			},
 		];
