@@ -99,6 +99,7 @@ describe("fal's answers become errors a user can act on", () => {
 	});
 
 	test('a 5xx flap and a dropped connection while polling are retried', async () => {
+		fake.fault({ on: 'status-stream', drop: true, times: 4 });
 		fake.fault({ on: 'status', status: 503, times: 1 });
 		fake.fault({ on: 'status', drop: true, times: 1 });
 		fake.fault({ on: 'result', status: 502, times: 1 });

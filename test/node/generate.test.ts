@@ -158,15 +158,29 @@ describe('Generate Video, Wait for Completion', () => {
 		expect(result.executionJson).not.toContain('secret-part-9876543210');
 	});
 
-	test('polling notices completion within about a second and makes few requests', async () => {
+	test("fal's status stream notices completion at once, with one request per job", async () => {
 		fake.log.length = 0;
 		const result = await runSeedance(fake, generateParameters());
 		const job = fake.jobs.get(String(result.items[0].json.requestId));
 		const resultFetch = fake.requests('result').find((entry) => entry.path.endsWith(job!.requestId));
 		expect(resultFetch!.time - job!.completedAt!).toBeLessThan(1000);
+		expect(fake.requests('status-stream')).toHaveLength(1);
+		expect(fake.requests('status')).toHaveLength(0);
 		expect(fake.requests('submit')).toHaveLength(1);
 		expect(fake.requests('download')).toHaveLength(1);
 	});
+
+	test('when the status stream is cut, the node polls the status instead', async () => {
+		fake.log.length = 0;
+		// The client tries the stream 4 times (3 retries) before giving up on it.
+		fake.fault({ on: 'status-stream', drop: true, times: 4 });
+		const result = await runSeedance(fake, generateParameters());
+		expect(result.status).toBe('success');
+		expect(fake.pendingFaults()).toEqual([]);
+		const polls = fake.requests('status');
+		expect(polls.length).toBeGreaterThan(0);
+		expect(polls.at(-1)?.responseStatus).toBe(200);
+	}, 30000);
 });
 
 test('options are read per item: each item can name its own file', async () => {

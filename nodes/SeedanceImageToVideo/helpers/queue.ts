@@ -3,7 +3,10 @@ import { sleep } from 'n8n-workflow';
 
 import { JobInterruptedError } from './errors';
 
-/** fal-js polls every 500 ms by default; a finished video is noticed within about half a second. */
+/**
+ * When fal's status stream is not available: fal-js's own default poll interval, so a finished
+ * video is still noticed within about half a second.
+ */
 export const POLL_INTERVAL_MS = 500;
 
 export interface FalJob {
@@ -38,7 +41,49 @@ export async function cancelQuietly(client: FalClient, job: FalJob): Promise<boo
 	);
 }
 
-async function pollUntilCompleted(client: FalClient, job: FalJob, timings: JobTimings, limits: WaitLimits): Promise<void> {
+interface StatusUpdate {
+	status?: string;
+	metrics?: { inference_time?: number };
+}
+
+/** Notes what a status update tells about the job's timing; true once it says COMPLETED. */
+function recordStatus(timings: JobTimings, update: StatusUpdate | undefined): boolean {
+	if (update?.status === 'IN_PROGRESS' && timings.startedAt === undefined) timings.startedAt = Date.now();
+	if (update?.status !== 'COMPLETED') return false;
+	const completedAt = Date.now();
+	const inference = update.metrics?.inference_time;
+	if (typeof inference === 'number') timings.inferenceSeconds = inference;
+	// A short job can finish between two updates; fal's inference time then places its start.
+	const startedFromMetrics = typeof inference === 'number' ? completedAt - inference * 1000 : completedAt;
+	timings.startedAt ??= Math.max(timings.submittedAt, Math.round(startedFromMetrics));
+	timings.completedAt = completedAt;
+	return true;
+}
+
+type StreamOutcome = 'completed' | 'stopped' | 'unavailable';
+
+/**
+ * Follows fal's status stream (server-sent events): one request per job, and completion is seen
+ * the moment fal sends it. The stream takes no abort signal, so it is aborted by hand on Stop or
+ * at the deadline. A stream that fails or closes early (a proxy that cuts long requests) gives
+ * 'unavailable', and the caller polls instead.
+ */
+async function followStatusStream(client: FalClient, job: FalJob, timings: JobTimings, limits: WaitLimits): Promise<StreamOutcome> {
+	const stop = signalUntil(limits.deadline, limits.signal);
+	if (stop.aborted) return 'stopped';
+	const stream = await client.queue.streamStatus(job.endpoint, { requestId: job.requestId, logs: false }).catch(() => undefined);
+	if (!stream) return 'unavailable';
+	const abortStream = () => stream.abort();
+	stop.addEventListener('abort', abortStream, { once: true });
+	stream.on('data', (update: StatusUpdate) => recordStatus(timings, update));
+	const last = (await stream.done().catch(() => undefined)) as StatusUpdate | undefined;
+	stop.removeEventListener('abort', abortStream);
+	if (timings.completedAt !== undefined || recordStatus(timings, last)) return 'completed';
+	return stop.aborted ? 'stopped' : 'unavailable';
+}
+
+/** The fallback: asks for the status every POLL_INTERVAL_MS until COMPLETED, Stop or the deadline. */
+async function pollStatus(client: FalClient, job: FalJob, timings: JobTimings, limits: WaitLimits): Promise<void> {
 	for (;;) {
 		if (limits.signal?.aborted) return;
 		if (Date.now() >= limits.deadline) return;
@@ -47,19 +92,14 @@ async function pollUntilCompleted(client: FalClient, job: FalJob, timings: JobTi
 			logs: false,
 			abortSignal: signalUntil(limits.deadline, limits.signal),
 		});
-		if (status.status === 'IN_PROGRESS' && timings.startedAt === undefined) timings.startedAt = Date.now();
-		if (status.status === 'COMPLETED') {
-			const completedAt = Date.now();
-			const inference = (status as { metrics?: { inference_time?: number } }).metrics?.inference_time;
-			if (typeof inference === 'number') timings.inferenceSeconds = inference;
-			// A short job can finish between two polls; fal's inference time then places its start.
-			const startedFromMetrics = typeof inference === 'number' ? completedAt - inference * 1000 : completedAt;
-			timings.startedAt ??= Math.max(timings.submittedAt, Math.round(startedFromMetrics));
-			timings.completedAt = completedAt;
-			return;
-		}
+		if (recordStatus(timings, status as StatusUpdate)) return;
 		await sleep(Math.max(0, Math.min(POLL_INTERVAL_MS, limits.deadline - Date.now())), limits.signal);
 	}
+}
+
+async function pollUntilCompleted(client: FalClient, job: FalJob, timings: JobTimings, limits: WaitLimits): Promise<void> {
+	const outcome = await followStatusStream(client, job, timings, limits);
+	if (outcome === 'unavailable') await pollStatus(client, job, timings, limits);
 }
 
 /**
