@@ -8,7 +8,7 @@ const { API_KEY, generateParameters, promptItems, runNode } = require('../lib/ha
 const { countByKind, requestIdOf, round } = require('../lib/stats');
 
 const TARGET_WALL_OVER_T = 1.3;
-const KINDS = ['submit', 'status', 'result', 'download'];
+const KINDS = ['submit', 'status-stream', 'status', 'result', 'download'];
 
 async function runBatch(fake, items, concurrency) {
 	fake.log.length = 0;

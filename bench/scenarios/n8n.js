@@ -16,7 +16,7 @@ const { API_KEY } = require('../lib/harness');
 const { countByKind, round } = require('../lib/stats');
 
 const TARGET_SPEED_UP = 3;
-const KINDS = ['submit', 'status', 'result', 'download'];
+const KINDS = ['submit', 'status-stream', 'status', 'result', 'download'];
 const DIY_WORKFLOW_FILE = path.join(__dirname, '..', 'diy-workflow.json');
 const OUR_WORKFLOW_ID = 'benchOurSeedance1';
 const FAL_CREDENTIAL = { id: 'benchFalApi00001', name: 'Fal API (bench)' };

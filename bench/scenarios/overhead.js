@@ -13,7 +13,7 @@ const { countByKind, requestIdOf, round, trackAnswers } = require('../lib/stats'
 const TARGET_OVERHEAD_MS = 50;
 /** Job times T … T + one poll interval, so the polling lag is a fair average, not a phase artefact. */
 const JOB_SPREAD_MS = 500;
-const KINDS = ['submit', 'status', 'result', 'download'];
+const KINDS = ['submit', 'status-stream', 'status', 'result', 'download'];
 
 function perJobTimeline(fake, answeredAt) {
 	const timeline = new Map();

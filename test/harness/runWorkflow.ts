@@ -270,7 +270,7 @@ function buildNodeUnderTest(
  * What n8n's CLI builds in `WorkflowExecuteAdditionalData.getBase()` (packages/cli, not on npm),
  * reduced to what a single node run uses; sub-workflows and task runners are refused loudly.
  */
-function buildAdditionalData({
+export function buildAdditionalData({
 	credentialsHelper,
 	hooks,
 	executionId,

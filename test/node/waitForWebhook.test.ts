@@ -6,7 +6,7 @@
  * `WebhookContext`, and, when it returns `workflowData`, the execution resumed in `WorkflowExecute`.
  * `resumeAtTimeLimit` plays n8n's WaitTracker: the execution resumes with `waitTill` still set.
  */
-import { ExecutionLifecycleHooks, ExternalSecretsProxy, WebhookContext, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, WebhookContext, WorkflowExecute } from 'n8n-core';
 import type { IDataObject, INode, IRun, IRunExecutionData, IWebhookData, IWebhookResponseData, IWorkflowBase, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 import { NodeConnectionTypes, Workflow } from 'n8n-workflow';
 
@@ -16,7 +16,7 @@ import { waitForWebhookWebhooks } from '../../nodes/SeedanceImageToVideo/webhook
 import { startFakeFal, type FakeFal, type WebhookRecord } from '../fake-fal';
 import { HarnessCredentialsHelper, HarnessCredentialTypes } from '../harness/credentials';
 import { createTriggerNodeType, HarnessNodeTypes, TRIGGER_NODE_TYPE, type TriggerItem } from '../harness/nodeTypes';
-import { DEFAULT_NODE_TYPE_NAME, initEngine, TRIGGER_NODE_NAME, WEBHOOK_WAITING_BASE_URL, WORKFLOW_ID, type RunResult } from '../harness/runWorkflow';
+import { buildAdditionalData, WORKFLOW_ID, DEFAULT_NODE_TYPE_NAME, initEngine, TRIGGER_NODE_NAME, type RunResult } from '../harness/runWorkflow';
 import { API_KEY, generateParameters, IMAGE_URL, runSeedance, SAMPLE_VIDEO } from './seedance';
 
 const NODE_NAME = 'Seedance Image-to-Video';
@@ -102,31 +102,8 @@ function buildWorkflow(items: TriggerItem[], continueOnFail: boolean, parameters
 function additionalDataFor(executionId: string, workflowData: IWorkflowBase, onRun: (run: IRun) => void): IWorkflowExecuteAdditionalData {
 	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
 	hooks.addHandler('workflowExecuteAfter', (run) => onRun(run));
-	const base = 'http://127.0.0.1:5678';
-	return {
-		credentialsHelper: new HarnessCredentialsHelper(new HarnessCredentialTypes([new FalApi()]), credentials),
-		hooks,
-		executionId,
-		workflowId: WORKFLOW_ID,
-		executeWorkflow: async () => await Promise.reject(new Error('not in this test')),
-		startRunnerTask: async () => await Promise.reject(new Error('not in this test')),
-		getRunExecutionData: async () => undefined,
-		getRuntimeCredential: async () => undefined,
-		logAiEvent: () => {},
-		currentNodeExecutionIndex: 0,
-		variables: {},
-		externalSecretsProxy: new ExternalSecretsProxy(),
-		instanceBaseUrl: base,
-		restApiUrl: `${base}/rest`,
-		webhookBaseUrl: `${base}/webhook`,
-		webhookWaitingBaseUrl: WEBHOOK_WAITING_BASE_URL,
-		webhookTestBaseUrl: `${base}/webhook-test`,
-		formBaseUrl: `${base}/form`,
-		formWaitingBaseUrl: `${base}/form-waiting`,
-		formTestBaseUrl: `${base}/form-test`,
-		mcpBaseUrl: `${base}/mcp`,
-		mcpTestBaseUrl: `${base}/mcp-test`,
-	} as IWorkflowExecuteAdditionalData;
+	const credentialsHelper = new HarnessCredentialsHelper(new HarnessCredentialTypes([new FalApi()]), credentials);
+	return buildAdditionalData({ credentialsHelper, hooks, executionId });
 }
 
 interface Delivery {
@@ -255,6 +232,8 @@ describe('Generate Video, Submit and Wait for Webhook', () => {
 		const waiting = await startWaiting(['slow: a dog runs', 'a cat waves', 'a bird sings']);
 		const [slowId, ...fastIds] = requestIdsOf(waiting.result);
 
+		// Both fast jobs have finished at fal (their callbacks were sent); the slow one has not.
+		await callbackFor(fastIds[1]);
 		const early = await resumeFromCallback(waiting, (await callbackFor(fastIds[0])).body);
 		expect(early.run).toBeUndefined();
 		expect(early.answer).toEqual({ status: 200, body: { received: true, waitingFor: 1 } });
