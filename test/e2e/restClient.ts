@@ -47,11 +47,25 @@ export class RestClient {
 
 	/**
 	 * Publishes (activates) the workflow's current version, as the editor's Publish button does
-	 * (POST /rest/workflows/:id/activate): its production webhooks are registered at once.
+	 * (POST /rest/workflows/:id/activate), and waits until its triggers are live. n8n 2.41 answers
+	 * the POST before registering the production webhooks: an outbox consumer does that moments
+	 * later (a request in between gets 404 "webhook is not registered"), reported by
+	 * GET /rest/workflows/:id/publication-status.
 	 */
-	async publishWorkflow(workflowId: string): Promise<void> {
+	async publishWorkflow(workflowId: string, timeoutMs = 30000): Promise<void> {
 		const { versionId } = await this.get<{ versionId: string }>(`/rest/workflows/${workflowId}`);
 		await this.request('POST', `/rest/workflows/${workflowId}/activate`, { versionId });
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const publication = await this.get<{ status: string; liveVersionId: string | null; triggers: unknown[] }>(
+				`/rest/workflows/${workflowId}/publication-status`,
+			);
+			if (publication.status === 'published' && publication.liveVersionId === versionId) return;
+			if (publication.status === 'failed' || publication.status === 'partial' || Date.now() > deadline) {
+				throw new Error(`publishing workflow ${workflowId}: ${JSON.stringify(publication)}`);
+			}
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
 	}
 
 	/** The workflow's executions, newest first. */
