@@ -111,7 +111,7 @@ describe('the form example in n8n start (upload an image, get the MP4)', () => {
 
 	it('turns an uploaded PNG into the MP4: uploaded to fal storage, animated, handed back by the form ending', async () => {
 		const form = new FormData();
-		form.append('field-0', new Blob([png], { type: 'image/png' }), 'picture.png');
+		form.append('field-0', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'picture.png');
 		form.append('field-1', PROMPT);
 		const response = await fetch(formUrl, { method: 'POST', body: form });
 		expect(response.status).toBe(200);

@@ -41,6 +41,16 @@ function triggerWorkflow(jwksUrl: string): WorkflowJson {
 	};
 }
 
+async function until<T>(probe: () => T | undefined, timeoutMs = 15000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = probe();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`nothing within ${timeoutMs / 1000} s`);
+		await new Promise((resolve) => setTimeout(resolve, 50));
+	}
+}
+
 describe('Seedance Trigger in n8n start (production webhook)', () => {
 	let fake: Awaited<ReturnType<typeof startFakeFal>>;
 	let n8n: N8nInstance;
@@ -73,6 +83,8 @@ describe('Seedance Trigger in n8n start (production webhook)', () => {
 
 	it('runs the workflow with the video as binary when fal delivers a signed webhook for a finished job', async () => {
 		// A job on the fake, submitted with ?fal_webhook= like the node's Submit Only mode does.
+		const deliveries: Array<{ requestId: string; responseStatus: number; status: string }> = [];
+		fake.on('webhook-sent', (attempt: { requestId: string; responseStatus: number; status: string }) => deliveries.push(attempt));
 		const submit = await fetch(`${fake.url}/${ENDPOINT}?fal_webhook=${encodeURIComponent(productionUrl)}`, {
 			method: 'POST',
 			headers: { authorization: `Key ${API_KEY}`, 'content-type': 'application/json' },
@@ -81,11 +93,7 @@ describe('Seedance Trigger in n8n start (production webhook)', () => {
 		expect(submit.status).toBe(200);
 		const { request_id: requestId } = (await submit.json()) as { request_id: string };
 
-		const delivery = await new Promise<{ responseStatus: number; status: string }>((resolve) =>
-			fake.on('webhook-sent', (attempt: { requestId: string; responseStatus: number; status: string }) => {
-				if (attempt.requestId === requestId) resolve(attempt);
-			}),
-		);
+		const delivery = await until(() => deliveries.find((attempt) => attempt.requestId === requestId));
 		expect(delivery).toMatchObject({ status: 'OK', responseStatus: 200 });
 		delivered = fake.webhooks.find((record: { requestId: string }) => record.requestId === requestId);
 
