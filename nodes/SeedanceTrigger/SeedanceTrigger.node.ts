@@ -12,6 +12,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { FAL_JWKS_URL, verifyFalWebhookWithJwks } from '../shared/jwksCache';
 import type { VerifyResult } from '../shared/webhookSignature';
 import { DEFAULT_TIER, getTier } from '../SeedanceImageToVideo/model';
+import { downloadVideo, videoFileName } from '../SeedanceImageToVideo/helpers/video';
 import { createSeedanceFalClient, type FalCredentials } from '../SeedanceImageToVideo/transport/falClient';
 import {
 	FAL_WEBHOOK_STATUSES,
@@ -27,7 +28,6 @@ import {
  */
 const RESULT_ENDPOINT = getTier(DEFAULT_TIER).endpoint;
 const DEFAULT_BINARY_PROPERTY = 'data';
-const DEFAULT_VIDEO_MIME_TYPE = 'video/mp4';
 const JWKS_TIMEOUT_MS = 10_000;
 
 /** What the trigger needs of the incoming request; n8n gives an express request (raw body kept). */
@@ -265,17 +265,12 @@ async function buildOutputItem(this: IWebhookFunctions, event: FalWebhookEvent):
 
 	const binaryPropertyName = (this.getNodeParameter('binaryPropertyName', DEFAULT_BINARY_PROPERTY) as string).trim() || DEFAULT_BINARY_PROPERTY;
 	try {
-		const binary = await downloadVideo.call(this, video.url, video.file_name ?? `${event.requestId}.mp4`, video.content_type ?? DEFAULT_VIDEO_MIME_TYPE);
+		const binary = await downloadVideo(this, video.url, video.file_name ?? videoFileName(event.requestId));
 		return { json, binary: { [binaryPropertyName]: binary } };
 	} catch (error) {
 		json.downloadError = `Could not download the video from ${video.url}: ${errorMessage(error)}`;
 		return { json };
 	}
-}
-
-async function downloadVideo(this: IWebhookFunctions, url: string, fileName: string, mimeType: string) {
-	const stream = await this.helpers.httpRequest({ method: 'GET', url, encoding: 'stream' });
-	return await this.helpers.prepareBinaryData(stream, fileName, mimeType);
 }
 
 /**

@@ -1,6 +1,5 @@
 /**
- * `n8n start` with the packed package: the server comes up, knows our node and credential types,
- * and serves the form example end to end (upload an image, get the MP4 back).
+ * `n8n start` with the packed package: the server comes up and knows our node and credential types (the form example itself runs end to end in formExample.e2e.ts).
  */
 import { CREDENTIAL_TYPE_NAME, N8nInstance, NODE_TYPE, login, readExample } from './n8nInstance';
 

@@ -1,7 +1,7 @@
 import type { SeedanceOutput } from '../model';
 import { describeResult } from '../helpers/output';
 import { readGenerateOptions } from '../helpers/parameters';
-import { downloadVideo, videoFileName } from '../helpers/video';
+import { videoOutputItem } from '../helpers/video';
 import { LOOKUP_CONCURRENCY, readJob } from './requestFields';
 import type { Operation } from './types';
 
@@ -14,8 +14,6 @@ export const getResultOperation: Operation = {
 		const result = await client.queue.result(job.endpoint, { requestId: job.requestId, abortSignal: signal });
 		const output = result.data as SeedanceOutput;
 		const json = describeResult(job, tier, output);
-		if (options.returnUrlOnly) return [{ json, pairedItem: { item: itemIndex } }];
-		const binary = await downloadVideo(ctx, output.video.url, videoFileName(job.requestId, options.fileName), signal);
-		return [{ json, binary: { [options.binaryPropertyName]: binary }, pairedItem: { item: itemIndex } }];
+		return [await videoOutputItem(ctx, json, output, job.requestId, itemIndex, options, signal)];
 	},
 };

@@ -1,4 +1,6 @@
-import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestOptions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
+
+import type { SeedanceOutput } from '../model';
 
 export const VIDEO_MIME_TYPE = 'video/mp4';
 
@@ -30,4 +32,26 @@ export async function downloadVideo(
 	const contentType = String(response.headers['content-type'] ?? '').split(';')[0].trim();
 	const mimeType = contentType.startsWith('video/') ? contentType : VIDEO_MIME_TYPE;
 	return await ctx.helpers.prepareBinaryData(response.body, fileName, mimeType);
+}
+
+export interface VideoOutputOptions {
+	binaryPropertyName: string;
+	fileName?: string;
+	returnUrlOnly: boolean;
+}
+
+/** A finished generation as an output item: its JSON, plus the video unless only the URL is wanted. */
+export async function videoOutputItem(
+	ctx: IExecuteFunctions | IWebhookFunctions,
+	json: IDataObject,
+	output: SeedanceOutput,
+	requestId: string,
+	itemIndex: number,
+	options: VideoOutputOptions,
+	abortSignal?: AbortSignal,
+): Promise<INodeExecutionData> {
+	const pairedItem = { item: itemIndex };
+	if (options.returnUrlOnly) return { json, pairedItem };
+	const binary = await downloadVideo(ctx, output.video.url, videoFileName(requestId, options.fileName), abortSignal);
+	return { json, binary: { [options.binaryPropertyName]: binary }, pairedItem };
 }

@@ -15,7 +15,7 @@ import { JobInterruptedError, toNodeError } from '../helpers/errors';
 import { describeResult, describeTimings } from '../helpers/output';
 import { DEFAULT_CONCURRENCY } from '../helpers/parameters';
 import { cancelQuietly, type FalJob, type JobTimings } from '../helpers/queue';
-import { downloadVideo, videoFileName } from '../helpers/video';
+import { videoOutputItem } from '../helpers/video';
 import { createSeedanceFalClient, type FalClient, type FalCredentials } from '../transport/falClient';
 import { readWaitState, setResumeOutcome, waitingEntryOf, type WaitingJob, type WaitState } from './waitState';
 
@@ -100,7 +100,6 @@ async function resultItem(
 	timings: JobTimings,
 ): Promise<INodeExecutionData> {
 	const { job } = progress;
-	const options = job.output;
 	const falJob: FalJob = { endpoint: job.endpoint, requestId: job.requestId };
 	const result = await client.queue.result(job.endpoint, { requestId: job.requestId });
 	const output = result.data as SeedanceOutput;
@@ -110,10 +109,7 @@ async function resultItem(
 		estimatedCostUsd: job.estimatedCostUsd,
 		timings: describeTimings(timings),
 	};
-	const pairedItem = { item: job.itemIndex };
-	if (options.returnUrlOnly) return { json, pairedItem };
-	const binary = await downloadVideo(ctx, output.video.url, videoFileName(job.requestId, options.fileName));
-	return { json, binary: { [options.binaryPropertyName]: binary }, pairedItem };
+	return await videoOutputItem(ctx, json, output, job.requestId, job.itemIndex, job.output);
 }
 
 function timedOutError(job: WaitingJob, state: WaitState, cancelled: boolean): JobInterruptedError {

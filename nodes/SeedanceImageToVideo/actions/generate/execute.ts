@@ -8,7 +8,7 @@ import { resolveImage } from '../../helpers/images';
 import { describeParameters, describeResult, describeTimings } from '../../helpers/output';
 import { readGenerateOptions, readGenerateRequest, type GenerateRequest } from '../../helpers/parameters';
 import { waitForCompletion, type FalJob, type JobTimings } from '../../helpers/queue';
-import { downloadVideo, videoFileName } from '../../helpers/video';
+import { videoOutputItem } from '../../helpers/video';
 import type { ItemContext, Operation } from '../types';
 import { submitAndWaitForWebhook } from './waitForWebhook';
 
@@ -70,10 +70,7 @@ async function generateAndWait(item: ItemContext): Promise<INodeExecutionData[]>
 	const result = await client.queue.result(job.endpoint, { requestId: job.requestId, abortSignal: signal });
 	const output = result.data as SeedanceOutput;
 	const json = { ...describeResult(job, request.tier, output, input), timings: describeTimings(timings) };
-	if (options.returnUrlOnly) return [{ json, pairedItem: { item: itemIndex } }];
-
-	const binary = await downloadVideo(ctx, output.video.url, videoFileName(job.requestId, options.fileName), signal);
-	return [{ json, binary: { [options.binaryPropertyName]: binary }, pairedItem: { item: itemIndex } }];
+	return [await videoOutputItem(ctx, json, output, job.requestId, itemIndex, options, signal)];
 }
 
 export const generateOperation: Operation = {
