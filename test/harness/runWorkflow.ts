@@ -111,16 +111,15 @@ export interface RunResult {
 const DEFAULT_RESUME_TOKEN = 'harness-resume-token';
 const DEFAULT_BINARY_PROPERTY = 'data';
 
-let lastExecutionId = 0;
-
-export async function runWorkflow(options: RunOptions): Promise<RunResult> {
-	const { binaryDataService } = await initEngine();
-
+/**
+ * The two-node workflow a run executes (harness trigger → node under test), as n8n-workflow's
+ * `Workflow` and as the `IWorkflowBase` n8n would save; tests that replay n8n's own routes (a
+ * waiting execution's resume) rebuild it with the same options.
+ */
+export function buildHarnessWorkflow(
+	options: Pick<RunOptions, 'nodeType' | 'nodeTypeName' | 'nodeName' | 'typeVersion' | 'parameters' | 'items' | 'credentials' | 'continueOnFail' | 'extraNodeTypes'>,
+): { workflow: Workflow; workflowData: IWorkflowBase; nodeUnderTest: INode } {
 	const nodeTypeName = options.nodeTypeName ?? DEFAULT_NODE_TYPE_NAME;
-	const mode = options.mode ?? 'manual';
-	const executionId = options.executionId ?? String(++lastExecutionId);
-	const resumeToken = options.resumeToken ?? DEFAULT_RESUME_TOKEN;
-
 	const nodeTypes = new HarnessNodeTypes({
 		...options.extraNodeTypes,
 		[TRIGGER_NODE_TYPE]: createTriggerNodeType(options.items),
@@ -170,6 +169,20 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		connections,
 		settings,
 	};
+	return { workflow, workflowData, nodeUnderTest };
+}
+
+let lastExecutionId = 0;
+
+export async function runWorkflow(options: RunOptions): Promise<RunResult> {
+	const { binaryDataService } = await initEngine();
+
+	const mode = options.mode ?? 'manual';
+	const executionId = options.executionId ?? String(++lastExecutionId);
+	const resumeToken = options.resumeToken ?? DEFAULT_RESUME_TOKEN;
+
+	const { workflow, workflowData, nodeUnderTest } = buildHarnessWorkflow(options);
+	const triggerNode = workflow.getNode(TRIGGER_NODE_NAME) as INode;
 	const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
 	const nodeExecutionOrder: string[] = [];
 	hooks.addHandler('nodeExecuteAfter', (nodeName) => {

@@ -1,7 +1,7 @@
 /** Runs the Seedance node in n8n-core's engine against a fake fal; shared by the node's tests. */
 import { readFileSync } from 'fs';
 import path from 'path';
-import type { INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { SeedanceImageToVideo } from '../../nodes/SeedanceImageToVideo/SeedanceImageToVideo.node';
 import type { FakeFal } from '../fake-fal';
@@ -28,7 +28,7 @@ export function generateParameters(overrides: INodeParameters = {}): INodeParame
 	};
 }
 
-export function pngItem(json: Record<string, unknown> = {}, property = 'data'): TriggerItem {
+export function pngItem(json: IDataObject = {}, property = 'data'): TriggerItem {
 	return { json, binary: { [property]: { data: TINY_PNG, mimeType: 'image/png', fileName: 'cat.png' } } };
 }
 

@@ -7,16 +7,15 @@
  * `resumeAtTimeLimit` plays n8n's WaitTracker: the execution resumes with `waitTill` still set.
  */
 import { ExecutionLifecycleHooks, WebhookContext, WorkflowExecute } from 'n8n-core';
-import type { IDataObject, INode, IRun, IRunExecutionData, IWebhookData, IWebhookResponseData, IWorkflowBase, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
-import { NodeConnectionTypes, Workflow } from 'n8n-workflow';
+import type { IDataObject, INode, INodeParameters, IRun, IRunExecutionData, IWebhookData, IWebhookResponseData, IWorkflowBase, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 
 import { FalApi } from '../../credentials/FalApi.credentials';
 import { SeedanceImageToVideo } from '../../nodes/SeedanceImageToVideo/SeedanceImageToVideo.node';
 import { waitForWebhookWebhooks } from '../../nodes/SeedanceImageToVideo/webhook/description';
 import { startFakeFal, type FakeFal, type WebhookRecord } from '../fake-fal';
 import { HarnessCredentialsHelper, HarnessCredentialTypes } from '../harness/credentials';
-import { createTriggerNodeType, HarnessNodeTypes, TRIGGER_NODE_TYPE, type TriggerItem } from '../harness/nodeTypes';
-import { buildAdditionalData, WORKFLOW_ID, DEFAULT_NODE_TYPE_NAME, initEngine, TRIGGER_NODE_NAME, type RunResult } from '../harness/runWorkflow';
+import type { TriggerItem } from '../harness/nodeTypes';
+import { buildAdditionalData, buildHarnessWorkflow, initEngine, WORKFLOW_ID, type RunResult } from '../harness/runWorkflow';
 import { API_KEY, generateParameters, IMAGE_URL, runSeedance, SAMPLE_VIDEO } from './seedance';
 
 const NODE_NAME = 'Seedance Image-to-Video';
@@ -69,34 +68,7 @@ function loadSaved(result: RunResult): IRunExecutionData {
 }
 
 function buildWorkflow(items: TriggerItem[], continueOnFail: boolean, parameters: IDataObject) {
-	const nodeUnderTest: INode = {
-		id: 'harness-node-under-test',
-		name: NODE_NAME,
-		type: DEFAULT_NODE_TYPE_NAME,
-		typeVersion: 1,
-		position: [200, 0],
-		parameters: parameters as INode['parameters'],
-		credentials: { falApi: { id: 'harness-falApi', name: 'falApi account' } },
-		...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
-	};
-	const trigger: INode = { id: 'harness-trigger', name: TRIGGER_NODE_NAME, type: TRIGGER_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: {} };
-	const nodeTypes = new HarnessNodeTypes({ [TRIGGER_NODE_TYPE]: createTriggerNodeType(items), [DEFAULT_NODE_TYPE_NAME]: new SeedanceImageToVideo() });
-	const connections = { [TRIGGER_NODE_NAME]: { main: [[{ node: NODE_NAME, type: NodeConnectionTypes.Main, index: 0 }]] } };
-	const settings = { executionOrder: 'v1' as const };
-	const workflow = new Workflow({ id: WORKFLOW_ID, name: 'Harness workflow', nodes: [trigger, nodeUnderTest], connections, nodeTypes, settings, active: false });
-	const workflowData: IWorkflowBase = {
-		id: WORKFLOW_ID,
-		name: 'Harness workflow',
-		active: false,
-		activeVersionId: null,
-		isArchived: false,
-		createdAt: new Date(),
-		updatedAt: new Date(),
-		nodes: [trigger, nodeUnderTest],
-		connections,
-		settings,
-	};
-	return { workflow, workflowData };
+	return buildHarnessWorkflow({ nodeType: new SeedanceImageToVideo(), parameters: parameters as INodeParameters, items, continueOnFail, credentials });
 }
 
 function additionalDataFor(executionId: string, workflowData: IWorkflowBase, onRun: (run: IRun) => void): IWorkflowExecuteAdditionalData {
