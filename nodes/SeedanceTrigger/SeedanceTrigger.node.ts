@@ -9,8 +9,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { FAL_JWKS_URL, verifyFalWebhookWithJwks } from '../shared/jwksCache';
-import type { VerifyResult } from '../shared/webhookSignature';
+import { FAL_JWKS_URL } from '../shared/jwksCache';
+import { checkFalSignature, errorMessage, parseJsonBody, readWebhookDelivery, respond } from '../shared/webhookRequest';
 import { DEFAULT_TIER, getTier } from '../SeedanceImageToVideo/model';
 import { downloadVideo, videoFileName } from '../SeedanceImageToVideo/helpers/video';
 import { createSeedanceFalClient, type FalCredentials } from '../SeedanceImageToVideo/transport/falClient';
@@ -28,21 +28,6 @@ import {
  */
 const RESULT_ENDPOINT = getTier(DEFAULT_TIER).endpoint;
 const DEFAULT_BINARY_PROPERTY = 'data';
-const JWKS_TIMEOUT_MS = 10_000;
-
-/** What the trigger needs of the incoming request; n8n gives an express request (raw body kept). */
-interface IncomingWebhookRequest {
-	headers: Record<string, string | string[] | undefined>;
-	rawBody?: Buffer;
-	readRawBody?: () => Promise<void>;
-}
-
-/** Node's ServerResponse methods, which the express response n8n hands over inherits. */
-interface WebhookResponseWriter {
-	headersSent?: boolean;
-	writeHead(statusCode: number, headers: Record<string, string>): unknown;
-	end(body: string): unknown;
-}
 
 export class SeedanceTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -168,75 +153,38 @@ export class SeedanceTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const request = this.getRequestObject() as unknown as IncomingWebhookRequest;
-		const response = this.getResponseObject() as unknown as WebhookResponseWriter;
-		const rawBody = await readRawBody(request);
+		const delivery = await readWebhookDelivery(this);
 
 		if (this.getNodeParameter('verifySignature', true) as boolean) {
-			const refusal = await checkSignature.call(this, request, rawBody);
-			if (refusal) {
-				respond(response, refusal.statusCode, refusal.body);
+			const options = this.getNodeParameter('options', {}) as { jwksUrl?: string };
+			// The trigger's deliveries share the process-wide replay guard: a replay answers 200
+			// (a delivery fal thinks failed is not retried again) and does not run the workflow.
+			const check = await checkFalSignature(this, delivery, { jwksUrl: options.jwksUrl?.trim() || FAL_JWKS_URL });
+			if (!check.ok) {
+				respond(this, check.refusal.statusCode, check.refusal.body);
 				return { noWebhookResponse: true };
 			}
 		}
 
-		const event = parseFalWebhookBody(parseJsonBody(rawBody) ?? this.getBodyData());
+		const event = parseFalWebhookBody(parseJsonBody(delivery.rawBody) ?? this.getBodyData());
 		if (!event) {
-			respond(response, 400, { error: 'not-a-fal-webhook', message: 'Expected a fal webhook body with request_id and status OK or ERROR.' });
+			respond(this, 400, { error: 'not-a-fal-webhook', message: 'Expected a fal webhook body with request_id and status OK or ERROR.' });
 			return { noWebhookResponse: true };
 		}
 
 		const events = this.getNodeParameter('events', [...FAL_WEBHOOK_STATUSES]) as FalWebhookStatus[];
 		if (!events.includes(event.status)) {
-			respond(response, 200, { received: true, ignored: event.status });
+			respond(this, 200, { received: true, ignored: event.status });
 			return { noWebhookResponse: true };
 		}
 
 		// Answer fal before downloading: a slow download must not look like a failed delivery,
 		// which fal would retry (and the workflow would run twice). From here on nothing throws;
 		// problems are reported on the item instead, so the event is never lost.
-		respond(response, 200, { received: true });
+		respond(this, 200, { received: true });
 		const item = await buildOutputItem.call(this, event);
 		return { noWebhookResponse: true, workflowData: [[item]] };
 	}
-}
-
-interface Refusal {
-	statusCode: number;
-	body: IDataObject;
-}
-
-async function checkSignature(
-	this: IWebhookFunctions,
-	request: IncomingWebhookRequest,
-	rawBody: Buffer,
-): Promise<Refusal | undefined> {
-	const options = this.getNodeParameter('options', {}) as { jwksUrl?: string };
-	const jwksUrl = options.jwksUrl?.trim() || FAL_JWKS_URL;
-	let verdict: VerifyResult;
-	try {
-		verdict = await verifyFalWebhookWithJwks({
-			headers: request.headers,
-			rawBody,
-			jwksUrl,
-			nowMs: Date.now(),
-			fetchJwks: async (url) =>
-				await this.helpers.httpRequest({ method: 'GET', url, json: true, timeout: JWKS_TIMEOUT_MS }),
-		});
-	} catch (error) {
-		// Without keys nothing can be verified; 503 makes fal deliver again later.
-		return {
-			statusCode: 503,
-			body: { error: 'jwks-unavailable', message: `Could not load fal's webhook keys: ${errorMessage(error)}` },
-		};
-	}
-	if (verdict.ok) return undefined;
-	if (verdict.reason === 'replayed') {
-		// This exact signed call already started the workflow. 2xx so that a delivery fal thinks
-		// failed is not retried again; the workflow does not run a second time.
-		return { statusCode: 200, body: { received: true, duplicate: true } };
-	}
-	return { statusCode: 401, body: { error: verdict.reason, message: verdict.message } };
 }
 
 async function buildOutputItem(this: IWebhookFunctions, event: FalWebhookEvent): Promise<INodeExecutionData> {
@@ -292,33 +240,4 @@ async function fetchResultFromQueue(
 	} catch (error) {
 		return { error: `Could not fetch the result of ${requestId} from fal's queue: ${errorMessage(error)}` };
 	}
-}
-
-async function readRawBody(request: IncomingWebhookRequest): Promise<Buffer> {
-	if (!request.rawBody && typeof request.readRawBody === 'function') await request.readRawBody();
-	return Buffer.isBuffer(request.rawBody) ? request.rawBody : Buffer.alloc(0);
-}
-
-function parseJsonBody(rawBody: Buffer): unknown {
-	if (rawBody.length === 0) return undefined;
-	try {
-		return JSON.parse(rawBody.toString('utf8'));
-	} catch {
-		return undefined;
-	}
-}
-
-function respond(response: WebhookResponseWriter, statusCode: number, body: IDataObject): void {
-	if (response.headersSent) return;
-	response.writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8' });
-	response.end(JSON.stringify(body));
-}
-
-function errorMessage(error: unknown): string {
-	if (error && typeof error === 'object') {
-		const body = (error as { body?: { detail?: unknown } }).body;
-		if (typeof body?.detail === 'string') return body.detail;
-		if ('message' in error && typeof error.message === 'string') return error.message;
-	}
-	return String(error);
 }

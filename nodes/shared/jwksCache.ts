@@ -103,6 +103,12 @@ export class JwksCache {
 	}
 }
 
+type ReplayKey = Pick<VerifySuccess, 'requestId' | 'timestamp' | 'signature'>;
+
+function replayKey(delivery: ReplayKey): string {
+	return `${delivery.requestId}\n${delivery.timestamp}\n${delivery.signature.toLowerCase()}`;
+}
+
 /**
  * Remembers verified deliveries until their timestamp leaves the tolerance window (after that the
  * timestamp check refuses them anyway). A second delivery with the same request id, timestamp and
@@ -118,9 +124,9 @@ export class ReplayGuard {
 	) {}
 
 	/** Records the delivery; false when it was already recorded. */
-	remember(delivery: Pick<VerifySuccess, 'requestId' | 'timestamp' | 'signature'>, nowSeconds: number): boolean {
+	remember(delivery: ReplayKey, nowSeconds: number): boolean {
 		this.prune(nowSeconds);
-		const key = `${delivery.requestId}\n${delivery.timestamp}\n${delivery.signature.toLowerCase()}`;
+		const key = replayKey(delivery);
 		if (this.seen.has(key)) return false;
 		this.seen.set(key, delivery.timestamp + this.toleranceSeconds);
 		if (this.seen.size > this.maxEntries) {
@@ -128,6 +134,11 @@ export class ReplayGuard {
 			if (!oldest.done) this.seen.delete(oldest.value);
 		}
 		return true;
+	}
+
+	/** Drops a recorded delivery: one that was not handled (answered 503) may come again. */
+	forget(delivery: ReplayKey): void {
+		this.seen.delete(replayKey(delivery));
 	}
 
 	get size(): number {
@@ -145,9 +156,11 @@ export class ReplayGuard {
 	}
 }
 
-/** Shared by every Seedance Trigger in this n8n process. */
+/** Shared by every Seedance Trigger (and, for the keys, every resume webhook) in this n8n process. */
 export const sharedJwksCache = new JwksCache();
 export const sharedReplayGuard = new ReplayGuard();
+/** The resume callbacks of "Submit and Wait for Webhook", kept apart from the trigger's deliveries. */
+export const waitingCallbackReplayGuard = new ReplayGuard();
 
 export interface VerifyWithJwksOptions {
 	headers: WebhookHeaders;

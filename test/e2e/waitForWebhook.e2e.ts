@@ -189,6 +189,35 @@ describe('Submit and Wait for Webhook in n8n start', () => {
 		expect(delayMs).toBeLessThan(5000);
 	});
 
+	it("refuses a forged or unsigned callback with 401 and keeps waiting; fal's signed one resumes it", async () => {
+		const refused: Array<{ kind: string; status: number; body: unknown }> = [];
+		// While the job generates, post made-up callbacks to the execution's real resume URL. Until n8n
+		// has saved the execution as waiting it answers 409 before the node runs: send again.
+		fake.once('submitted', (job: { requestId: string; webhookUrl: string }) => {
+			const payload = { request_id: job.requestId, gateway_request_id: job.requestId, status: 'OK', payload: { video: { url: 'https://evil.example.com/x.mp4' } } };
+			void (async () => {
+				for (const [kind, options] of [['forged', { forge: true }], ['unsigned', { unsigned: true }]] as const) {
+					for (let attempt = 0; attempt < 40; attempt++) {
+						const answer = await fake.sendWebhook(job.webhookUrl, payload, options);
+						if (answer.status !== 409) {
+							refused.push({ kind, status: answer.status, body: answer.body });
+							break;
+						}
+						await new Promise((resolve) => setTimeout(resolve, 50));
+					}
+				}
+			})();
+		});
+		const { execution } = await run(['a cat waves']);
+
+		expect(refused).toEqual([
+			{ kind: 'forged', status: 401, body: expect.objectContaining({ error: 'bad-signature' }) },
+			{ kind: 'unsigned', status: 401, body: expect.objectContaining({ error: 'unsigned' }) },
+		]);
+		expect(execution.data.resultData.error).toBeUndefined();
+		expect(outputOf(execution, SEEDANCE)[0].json).toMatchObject({ status: 'COMPLETED', video: { url: expect.stringContaining(fake.url) } });
+	});
+
 	it('a callback that arrives before the execution is saved as waiting gets 409, and fal\'s retry resumes it', async () => {
 		fake.webhooks.length = 0;
 		proxy.calls.length = 0;

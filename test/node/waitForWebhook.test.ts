@@ -5,11 +5,17 @@
  * the waiting node disabled and its run popped, fal's body handed to the node's `webhook()` in a real
  * `WebhookContext`, and, when it returns `workflowData`, the execution resumed in `WorkflowExecute`.
  * `resumeAtTimeLimit` plays n8n's WaitTracker: the execution resumes with `waitTill` still set.
+ * Each callback reaches the node as fal sent it: its X-Fal-Webhook-* headers and the raw body bytes
+ * that were signed (n8n's rawBodyReader keeps them), so the node checks fal's signature as in n8n.
  */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import { ExecutionLifecycleHooks, WebhookContext, WorkflowExecute } from 'n8n-core';
 import type { IDataObject, INode, INodeParameters, IRun, IRunExecutionData, IWebhookData, IWebhookResponseData, IWorkflowBase, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 
 import { FalApi } from '../../credentials/FalApi.credentials';
+import { sharedJwksCache } from '../../nodes/shared/jwksCache';
 import { SeedanceImageToVideo } from '../../nodes/SeedanceImageToVideo/SeedanceImageToVideo.node';
 import { waitForWebhookWebhooks } from '../../nodes/SeedanceImageToVideo/webhook/description';
 import { startFakeFal, type FakeFal, type WebhookRecord } from '../fake-fal';
@@ -22,7 +28,17 @@ const NODE_NAME = 'Seedance Image-to-Video';
 const SLOW_JOB_MS = 1500;
 
 let fake: FakeFal;
+/** Answers any POST: `fake.sendWebhook` is pointed here to obtain headers signed some other way. */
+let sink: http.Server;
+let sinkUrl: string;
 beforeAll(async () => {
+	sink = http.createServer((req, res) => {
+		req.resume();
+		req.on('end', () => res.writeHead(204).end());
+	});
+	await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+	sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/`;
+
 	fake = await startFakeFal({
 		apiKey: API_KEY,
 		queueMs: 30,
@@ -32,7 +48,11 @@ beforeAll(async () => {
 		behaviour: (input: { prompt: string }) => (input.prompt.includes('slow') ? { jobMs: SLOW_JOB_MS } : undefined),
 	});
 });
-afterAll(async () => await fake.close());
+afterAll(async () => {
+	await fake.close();
+	sink.closeAllConnections();
+	await new Promise((resolve) => sink.close(resolve));
+});
 
 const credentials = { falApi: { apiKey: API_KEY, apiHost: '' } };
 
@@ -49,13 +69,30 @@ async function runUntilWaiting(items: TriggerItem[], options: { parameters?: IDa
 	return await runSeedance(fake, webhookParameters(options.parameters), { items, continueOnFail: options.continueOnFail });
 }
 
+/** One POST to the resume URL as n8n receives it: headers and the body bytes as sent. */
+interface Callback {
+	headers: Record<string, string>;
+	rawBody: Buffer;
+}
+
+/** The fake POSTs `JSON.stringify(body)` with the headers it records: the bytes it signed. */
+function asSent(record: WebhookRecord): Callback {
+	return { headers: record.headers, rawBody: Buffer.from(JSON.stringify(record.body)) };
+}
+
 /** Resolves with fal's callback for a request once the fake has sent it. */
-async function callbackFor(requestId: string): Promise<WebhookRecord> {
+async function callbackFor(requestId: string): Promise<Callback> {
 	for (;;) {
 		const record = fake.webhooks.find((entry) => entry.requestId === requestId);
-		if (record) return record;
+		if (record) return asSent(record);
 		await new Promise((resolve) => setTimeout(resolve, 20));
 	}
+}
+
+/** A callback made by `fake.sendWebhook` (forged, stale, …), captured as it was sent. */
+async function sentBy(payload: unknown, options: Parameters<FakeFal['sendWebhook']>[2]): Promise<Callback> {
+	const sent = await fake.sendWebhook(sinkUrl, payload, options);
+	return { headers: sent.sentHeaders, rawBody: Buffer.from(sent.sentBody) };
 }
 
 function requestIdsOf(result: RunResult): string[] {
@@ -93,7 +130,7 @@ interface Waiting {
 	parameters: IDataObject;
 }
 
-async function resumeFromCallback(waiting: Waiting, body: unknown): Promise<Delivery> {
+async function resumeFromCallback(waiting: Waiting, callback: Callback): Promise<Delivery> {
 	const data = loadSaved(waiting.result);
 	const { workflow, workflowData } = buildWorkflow(waiting.items, waiting.continueOnFail, waiting.parameters);
 	// waiting-webhooks.js getWebhookExecutionData
@@ -115,7 +152,9 @@ async function resumeFromCallback(waiting: Waiting, body: unknown): Promise<Deli
 			answer.body = JSON.parse(text);
 		},
 	};
-	additionalData.httpRequest = { body, headers: {}, query: {}, params: {} } as unknown as IWorkflowExecuteAdditionalData['httpRequest'];
+	// n8n's rawBodyReader keeps the bytes; parseBody fills `body` from them (middlewares/body-parser.js).
+	const body = JSON.parse(callback.rawBody.toString('utf8')) as unknown;
+	additionalData.httpRequest = { body, rawBody: callback.rawBody, headers: callback.headers, query: {}, params: {} } as unknown as IWorkflowExecuteAdditionalData['httpRequest'];
 	additionalData.httpResponse = response as unknown as IWorkflowExecuteAdditionalData['httpResponse'];
 	const node = workflow.getNode(NODE_NAME) as INode;
 	const webhookData: IWebhookData = {
@@ -181,7 +220,7 @@ describe('Generate Video, Submit and Wait for Webhook', () => {
 	test("fal's callback resumes the node with the video as binary, the same JSON as Wait for Completion, and pairedItem", async () => {
 		const waiting = await startWaiting(['a cat waves']);
 		const record = await callbackFor(requestIdsOf(waiting.result)[0]);
-		const delivery = await resumeFromCallback(waiting, record.body);
+		const delivery = await resumeFromCallback(waiting, record);
 
 		expect(delivery.answer).toEqual({ status: 200, body: { received: true, resumed: true } });
 		expect(delivery.run?.status).toBe('success');
@@ -206,11 +245,11 @@ describe('Generate Video, Submit and Wait for Webhook', () => {
 
 		// Both fast jobs have finished at fal (their callbacks were sent); the slow one has not.
 		await callbackFor(fastIds[1]);
-		const early = await resumeFromCallback(waiting, (await callbackFor(fastIds[0])).body);
+		const early = await resumeFromCallback(waiting, await callbackFor(fastIds[0]));
 		expect(early.run).toBeUndefined();
 		expect(early.answer).toEqual({ status: 200, body: { received: true, waitingFor: 1 } });
 
-		const last = await resumeFromCallback(waiting, (await callbackFor(slowId)).body);
+		const last = await resumeFromCallback(waiting, await callbackFor(slowId));
 		const output = outputOf(last.run as IRun);
 		expect(output.map((item) => item.json.requestId)).toEqual([slowId, ...fastIds]);
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
@@ -221,14 +260,14 @@ describe('Generate Video, Submit and Wait for Webhook', () => {
 		const waiting = await startWaiting(['a cat', 'a dog'], { parameters: { options: { fileName: '={{ $json.prompt.split(" ")[1] }}' } } });
 		const ids = requestIdsOf(waiting.result);
 		await callbackFor(ids[0]);
-		const output = outputOf((await resumeFromCallback(waiting, (await callbackFor(ids[1])).body)).run as IRun);
+		const output = outputOf((await resumeFromCallback(waiting, await callbackFor(ids[1]))).run as IRun);
 
 		expect(output.map((item) => item.binary?.data.fileName)).toEqual(['cat.mp4', 'dog.mp4']);
 	});
 
 	test('Return URL Only outputs the JSON without downloading the video', async () => {
 		const waiting = await startWaiting(['a cat waves'], { parameters: { options: { returnUrlOnly: true } } });
-		const delivery = await resumeFromCallback(waiting, (await callbackFor(requestIdsOf(waiting.result)[0])).body);
+		const delivery = await resumeFromCallback(waiting, await callbackFor(requestIdsOf(waiting.result)[0]));
 		const [item] = outputOf(delivery.run as IRun);
 
 		expect(item.binary).toBeUndefined();
@@ -237,22 +276,86 @@ describe('Generate Video, Submit and Wait for Webhook', () => {
 
 	test('a callback for a request this execution did not submit is ignored and the execution keeps waiting', async () => {
 		const waiting = await startWaiting(['a cat waves']);
-		const delivery = await resumeFromCallback(waiting, { request_id: 'someone-else', status: 'OK', payload: {} });
+		const delivery = await resumeFromCallback(waiting, await sentBy({ request_id: 'someone-else', status: 'OK', payload: {} }, {}));
 
 		expect(delivery.run).toBeUndefined();
 		expect(delivery.webhookResult.workflowData).toBeUndefined();
 		expect(delivery.answer.body).toMatchObject({ received: true, ignored: expect.stringContaining('someone-else') });
 	});
 
+	test("a forged callback (signed with a key not in fal's JWKS) gets 401 and the execution keeps waiting", async () => {
+		const waiting = await startWaiting(['a cat waves']);
+		const [requestId] = requestIdsOf(waiting.result);
+		const record = await callbackFor(requestId);
+		fake.log.length = 0;
+		const forged = await resumeFromCallback(waiting, await sentBy(JSON.parse(record.rawBody.toString('utf8')), { forge: true }));
+
+		expect(forged.answer).toMatchObject({ status: 401, body: { error: 'bad-signature' } });
+		expect(forged.webhookResult).toEqual({ noWebhookResponse: true });
+		expect(forged.run).toBeUndefined();
+		// Refused before fal's queue is asked anything.
+		expect(fake.requests('status')).toHaveLength(0);
+		// Still waiting: fal's real callback resumes it.
+		expect((await resumeFromCallback(waiting, record)).run?.status).toBe('success');
+	});
+
+	test('an unsigned callback, or a signed one whose body was changed, gets 401 and the execution keeps waiting', async () => {
+		const waiting = await startWaiting(['a cat waves']);
+		const record = await callbackFor(requestIdsOf(waiting.result)[0]);
+		const unsigned = await resumeFromCallback(waiting, { headers: {}, rawBody: record.rawBody });
+		const tampered = await resumeFromCallback(waiting, { headers: record.headers, rawBody: Buffer.from(record.rawBody.toString('utf8').replace('"OK"', '"ERROR"')) });
+
+		expect(unsigned.answer).toMatchObject({ status: 401, body: { error: 'unsigned', message: expect.any(String) } });
+		expect(unsigned.run).toBeUndefined();
+		expect(tampered.answer).toMatchObject({ status: 401, body: { error: 'bad-signature' } });
+		expect(tampered.run).toBeUndefined();
+		expect((await resumeFromCallback(waiting, record)).run?.status).toBe('success');
+	});
+
+	test('a stale callback (timestamp older than 5 minutes) gets 401', async () => {
+		const waiting = await startWaiting(['a cat waves']);
+		const record = await callbackFor(requestIdsOf(waiting.result)[0]);
+		const stale = await resumeFromCallback(waiting, await sentBy(JSON.parse(record.rawBody.toString('utf8')), { staleSeconds: 600 }));
+
+		expect(stale.answer).toMatchObject({ status: 401, body: { error: 'stale' } });
+		expect(stale.run).toBeUndefined();
+	});
+
+	test('a replay of a callback already handled is answered 200 without checking fal again', async () => {
+		const waiting = await startWaiting(['slow: a dog runs', 'a cat waves']);
+		const [slowId, fastId] = requestIdsOf(waiting.result);
+		const record = await callbackFor(fastId);
+		expect((await resumeFromCallback(waiting, record)).answer.body).toEqual({ received: true, waitingFor: 1 });
+		fake.log.length = 0;
+		const replay = await resumeFromCallback(waiting, record);
+
+		expect(replay.answer).toEqual({ status: 200, body: { received: true, duplicate: true } });
+		expect(replay.run).toBeUndefined();
+		expect(fake.requests('status')).toHaveLength(0);
+		expect((await resumeFromCallback(waiting, await callbackFor(slowId))).run?.status).toBe('success');
+	});
+
+	test("when fal's webhook keys cannot be loaded, the callback gets 503 (fal delivers again) and the execution keeps waiting", async () => {
+		const waiting = await startWaiting(['a cat waves']);
+		const record = await callbackFor(requestIdsOf(waiting.result)[0]);
+		sharedJwksCache.clear();
+		fake.fault({ on: 'jwks', status: 500 });
+		const delivery = await resumeFromCallback(waiting, record);
+
+		expect(delivery.answer).toMatchObject({ status: 503, body: { error: 'jwks-unavailable' } });
+		expect(delivery.run).toBeUndefined();
+		expect((await resumeFromCallback(waiting, record)).run?.status).toBe('success');
+	});
+
 	test('when fal cannot be asked about the jobs, the callback gets 503 (fal delivers again) and the execution keeps waiting', async () => {
 		const waiting = await startWaiting(['a cat waves']);
 		const record = await callbackFor(requestIdsOf(waiting.result)[0]);
 		fake.fault({ on: 'status', status: 401, body: { detail: 'Invalid API key' } });
-		const delivery = await resumeFromCallback(waiting, record.body);
+		const delivery = await resumeFromCallback(waiting, record);
 
 		expect(delivery.run).toBeUndefined();
 		expect(delivery.answer).toMatchObject({ status: 503, body: { retry: true } });
-		const retried = await resumeFromCallback(waiting, record.body);
+		const retried = await resumeFromCallback(waiting, record);
 		expect(retried.run?.status).toBe('success');
 	});
 
@@ -270,7 +373,7 @@ describe('Generate Video, Submit and Wait for Webhook', () => {
 		const [doneId, neverId] = requestIdsOf(waiting.result);
 		const record = await callbackFor(doneId);
 		await new Promise((resolve) => setTimeout(resolve, 1100));
-		const delivery = await resumeFromCallback(waiting, record.body);
+		const delivery = await resumeFromCallback(waiting, record);
 
 		expect(delivery.run?.status).toBe('error');
 		expect(delivery.run?.data.resultData.error?.message).toBe(`Seedance did not finish within the wait timeout of 1 s (request ${neverId})`);
@@ -282,7 +385,7 @@ describe('Generate Video, Submit and Wait for Webhook', () => {
 		const [doneId] = requestIdsOf(waiting.result);
 		const record = await callbackFor(doneId);
 		await new Promise((resolve) => setTimeout(resolve, 1100));
-		const output = outputOf((await resumeFromCallback(waiting, record.body)).run as IRun);
+		const output = outputOf((await resumeFromCallback(waiting, record)).run as IRun);
 
 		expect(output[0]).toMatchObject({ json: { requestId: doneId, status: 'COMPLETED' }, pairedItem: { item: 0 } });
 		expect(output[1]).toMatchObject({ json: { error: expect.stringContaining('did not finish within the wait timeout') }, pairedItem: { item: 1 } });
@@ -292,8 +395,8 @@ describe('Generate Video, Submit and Wait for Webhook', () => {
 		const waiting = await startWaiting(['[content-policy] a cat waves', 'slow: a dog runs']);
 		const [failedId, slowId] = requestIdsOf(waiting.result);
 		const record = await callbackFor(failedId);
-		expect(record.body.status).toBe('ERROR');
-		const delivery = await resumeFromCallback(waiting, record.body);
+		expect(JSON.parse(record.rawBody.toString('utf8'))).toMatchObject({ status: 'ERROR' });
+		const delivery = await resumeFromCallback(waiting, record);
 
 		expect(delivery.run?.status).toBe('error');
 		expect(delivery.run?.data.resultData.error?.message).toMatch(/content policy/);
@@ -304,7 +407,7 @@ describe('Generate Video, Submit and Wait for Webhook', () => {
 		const waiting = await startWaiting(['a cat waves', '[content-policy] a dog runs'], { continueOnFail: true });
 		const [okId, failedId] = requestIdsOf(waiting.result);
 		await callbackFor(okId);
-		const delivery = await resumeFromCallback(waiting, (await callbackFor(failedId)).body);
+		const delivery = await resumeFromCallback(waiting, await callbackFor(failedId));
 		const output = outputOf(delivery.run as IRun);
 
 		expect(delivery.run?.status).toBe('success');
@@ -316,7 +419,7 @@ describe('Generate Video, Submit and Wait for Webhook', () => {
 		const waiting = await startWaiting(['a cat waves', ''], { continueOnFail: true });
 		expect(waiting.result.status).toBe('waiting');
 		const [okId] = requestIdsOf(waiting.result);
-		const output = outputOf((await resumeFromCallback(waiting, (await callbackFor(okId)).body)).run as IRun);
+		const output = outputOf((await resumeFromCallback(waiting, await callbackFor(okId))).run as IRun);
 
 		expect(output[0]).toMatchObject({ json: { requestId: okId }, pairedItem: { item: 0 } });
 		expect(output[1]).toMatchObject({ json: { error: 'Prompt: is empty [item 1]' }, pairedItem: { item: 1 } });

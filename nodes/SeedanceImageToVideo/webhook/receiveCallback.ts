@@ -5,6 +5,10 @@
  * returns no `workflowData` leaves it as it was: n8n/dist/webhooks/webhook-helpers.js). Once all are
  * done — or the time limit has passed — the node resumes with the same items Wait for Completion
  * gives, in input order.
+ *
+ * Before anything else each call must carry fal's Ed25519 signature (the keys at `/.well-known/jwks.json`
+ * of the credential's API Host, else fal's own): anyone who learns a resume URL could otherwise make
+ * the execution check fal early, and a call that fails the check never touches the execution.
  */
 import type { ExecutionError, IDataObject, IExecuteData, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
@@ -16,7 +20,9 @@ import { describeResult, describeTimings } from '../helpers/output';
 import { DEFAULT_CONCURRENCY } from '../helpers/parameters';
 import { cancelQuietly, type FalJob, type JobTimings } from '../helpers/queue';
 import { videoOutputItem } from '../helpers/video';
-import { createSeedanceFalClient, type FalClient, type FalCredentials } from '../transport/falClient';
+import { createSeedanceFalClient, normaliseApiHost, type FalClient, type FalCredentials } from '../transport/falClient';
+import { FAL_JWKS_URL, waitingCallbackReplayGuard } from '../../shared/jwksCache';
+import { checkFalSignature, parseJsonBody, readWebhookDelivery, respond } from '../../shared/webhookRequest';
 import { readWaitState, setResumeOutcome, waitingEntryOf, type WaitingJob, type WaitState } from './waitState';
 
 /** Status checks per callback run this many at once. */
@@ -34,13 +40,6 @@ interface JobProgress {
 }
 
 
-/** Node's ServerResponse methods, which the express response n8n hands over inherits. */
-interface ResponseWriter {
-	headersSent?: boolean;
-	writeHead(statusCode: number, headers: Record<string, string>): unknown;
-	end(body: string): unknown;
-}
-
 /** Downloads after the resume overlap like the generations did (Options → Concurrency). */
 function readConcurrency(ctx: IWebhookFunctions): number {
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
@@ -55,10 +54,13 @@ function continuesOnFail(ctx: IWebhookFunctions): boolean {
 
 /** Answers fal at once: a slow download must not look like a failed delivery, which fal retries. */
 function acknowledge(ctx: IWebhookFunctions, body: IDataObject, statusCode = 200): void {
-	const response = ctx.getResponseObject() as unknown as ResponseWriter;
-	if (response.headersSent) return;
-	response.writeHead(statusCode, { 'content-type': 'application/json' });
-	response.end(JSON.stringify(body));
+	respond(ctx, statusCode, body);
+}
+
+/** fal's webhook keys: served by the credential's API Host when it has one (a fal stand-in). */
+function jwksUrlFor(credentials: FalCredentials): string {
+	const apiHost = normaliseApiHost(credentials.apiHost);
+	return apiHost ? `${apiHost}/.well-known/jwks.json` : FAL_JWKS_URL;
 }
 
 /**
@@ -188,19 +190,35 @@ export async function receiveFalCallback(ctx: IWebhookFunctions): Promise<IWebho
 	const state = entry && readWaitState(entry);
 	if (!entry || !state) return keepWaiting({ ignored: 'This node is not waiting for a Seedance callback.' });
 
-	const body = (ctx.getBodyData() ?? {}) as FalCallbackBody;
+	let credentials: FalCredentials;
+	try {
+		credentials = (await ctx.getCredentials('falApi')) as unknown as FalCredentials;
+	} catch (error) {
+		return retryLater(ctx, error);
+	}
+	// A refused call is answered here and the execution keeps waiting: 401 for a missing, forged or
+	// stale signature, 503 when the keys cannot be loaded (fal retries), 200 for a replay of a call
+	// already handled (checking fal again would change nothing).
+	const delivery = await readWebhookDelivery(ctx);
+	const check = await checkFalSignature(ctx, delivery, { jwksUrl: jwksUrlFor(credentials), replayGuard: waitingCallbackReplayGuard });
+	if (!check.ok) {
+		acknowledge(ctx, check.refusal.body, check.refusal.statusCode);
+		return { noWebhookResponse: true };
+	}
+
+	const body = (parseJsonBody(delivery.rawBody) ?? ctx.getBodyData() ?? {}) as FalCallbackBody;
 	const requestId = typeof body.request_id === 'string' ? body.request_id : '';
 	const job = state.jobs.find((candidate) => candidate.requestId === requestId);
 	if (!job) return keepWaiting({ ignored: `Request "${requestId}" was not submitted by this execution.` });
 
-	let credentials: FalCredentials;
 	let client: FalClient;
 	let progress: JobProgress[];
 	try {
-		credentials = (await ctx.getCredentials('falApi')) as unknown as FalCredentials;
 		client = createSeedanceFalClient(credentials);
 		progress = await mapWithConcurrency(state.jobs, STATUS_CONCURRENCY, async (candidate) => await checkProgress(client, candidate));
 	} catch (error) {
+		// Not handled: fal's retry of this very call (same signature within a second) must get in.
+		waitingCallbackReplayGuard.forget(check.delivery);
 		return retryLater(ctx, error);
 	}
 	const pending = progress.filter((entry) => !entry.completed).length;
