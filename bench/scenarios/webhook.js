@@ -19,72 +19,28 @@
  * overlap and each status request belongs to exactly one callback. Skipped with --skip-n8n.
  */
 require('../lib/ts-register');
-const local = require('../../scripts/lib/n8n-local');
 const { startFakeFal } = require('../../test/fake-fal');
 const globalSetup = require('../../test/e2e/globalSetup');
 const globalTeardown = require('../../test/e2e/globalTeardown');
 const { N8nInstance, login } = require('../../test/e2e/n8nInstance.ts');
 const { RestClient } = require('../../test/e2e/restClient.ts');
+const { postPrompts, SEEDANCE_NODE, waitForWebhookWorkflow } = require('../../test/e2e/waitForWebhookWorkflow.ts');
 const { API_KEY, IMAGE_URL } = require('../lib/harness');
 const { requestIdOf, round, summarise } = require('../lib/stats');
 
 const TARGET_MEDIAN_MS = 100;
 const WORKFLOW_ID = 'benchSeedanceHook1';
 const WEBHOOK_PATH = 'seedance-bench-wait';
-const SEEDANCE = 'Seedance';
 const CREDENTIAL = { id: 'benchWaitFal0001', name: 'Fal (bench)' };
 /** Every execution is waiting before its first job completes. */
 const FIRST_JOB_MS = 2500;
 /** Between consecutive completions, over all executions (--webhook-gap-ms). */
 const DEFAULT_GAP_MS = 250;
 
-function waitWorkflow() {
-	return {
-		id: WORKFLOW_ID,
-		name: 'Seedance wait for webhook (bench)',
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{
-				id: 'b1',
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: 'seedance-bench-wait-webhook',
-				parameters: { httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'onReceived', options: {} },
-			},
-			{ id: 'b2', name: 'One item per prompt', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [220, 0], parameters: { fieldToSplitOut: 'body.prompts', options: {} } },
-			{
-				id: 'b3',
-				name: SEEDANCE,
-				type: local.NODE_TYPE,
-				typeVersion: 1,
-				position: [440, 0],
-				credentials: { falApi: CREDENTIAL },
-				parameters: { operation: 'generate', mode: 'waitForWebhook', tier: 'fast', prompt: '={{ $json.prompt }}', imageSource: 'url', imageUrl: IMAGE_URL },
-			},
-		],
-		connections: {
-			Webhook: { main: [[{ node: 'One item per prompt', type: 'main', index: 0 }]] },
-			'One item per prompt': { main: [[{ node: SEEDANCE, type: 'main', index: 0 }]] },
-		},
-	};
-}
-
-/** Starts one execution; publishing registers the production webhook a moment after it returns. */
+/** Starts one execution of the workflow. */
 async function startExecution(baseUrl, prompts) {
-	const deadline = Date.now() + 15000;
-	for (;;) {
-		const response = await fetch(`${baseUrl}/webhook/${WEBHOOK_PATH}`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ prompts: prompts.map((prompt) => ({ prompt })) }),
-		});
-		if (response.status === 200) return;
-		if (response.status !== 404 || Date.now() > deadline) throw new Error(`starting an execution: HTTP ${response.status} ${await response.text()}`);
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
+	const response = await postPrompts(baseUrl, WEBHOOK_PATH, prompts);
+	if (response.status !== 200) throw new Error(`starting an execution: HTTP ${response.status} ${await response.text()}`);
 }
 
 /** Per job and per execution timings from the fake's log and the executions' run data. */
@@ -136,7 +92,7 @@ function analyse(fake, answeredAt, executions) {
 	const toEnd = [];
 	for (const execution of executions) {
 		const list = windows.get(execution.id);
-		const runs = execution.data.resultData.runData[SEEDANCE] ?? [];
+		const runs = execution.data.resultData.runData[SEEDANCE_NODE] ?? [];
 		const run = runs.at(-1);
 		if (!list || !run) continue;
 		const lastCallback = Math.max(...list.map(([from]) => from));
@@ -189,7 +145,9 @@ async function run(config) {
 		// No WEBHOOK_URL: n8n builds resume URLs from N8N_HOST and the port `start()` picks.
 		n8n = N8nInstance.create('bench-webhook', { N8N_HOST: '127.0.0.1' });
 		await n8n.importCredentials([{ ...CREDENTIAL, apiKey: API_KEY, apiHost: fake.url }]);
-		await n8n.importWorkflows([waitWorkflow()]);
+		await n8n.importWorkflows([
+			waitForWebhookWorkflow({ id: WORKFLOW_ID, name: 'Seedance wait for webhook (bench)', webhookPath: WEBHOOK_PATH, credential: CREDENTIAL, imageUrl: IMAGE_URL }),
+		]);
 		const baseUrl = await n8n.start();
 		const rest = new RestClient(baseUrl, await login(baseUrl));
 		await rest.publishWorkflow(WORKFLOW_ID);
@@ -206,7 +164,7 @@ async function run(config) {
 			const full = await rest.get(`/rest/executions/${summary.id}`);
 			executions.push({ id: summary.id, stoppedAt: full.stoppedAt, data });
 		}
-		const videos = executions.reduce((sum, execution) => sum + (execution.data.resultData.runData[SEEDANCE]?.at(-1)?.data?.main?.[0]?.length ?? 0), 0);
+		const videos = executions.reduce((sum, execution) => sum + (execution.data.resultData.runData[SEEDANCE_NODE]?.at(-1)?.data?.main?.[0]?.length ?? 0), 0);
 		if (videos !== jobs) throw new Error(`${videos} of ${jobs} videos came out`);
 
 		const result = analyse(fake, answeredAt, executions);

@@ -10,8 +10,9 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 
-import { N8nInstance, login, outputOf, type Execution, type WorkflowJson } from './n8nInstance';
+import { N8nInstance, login, outputOf, type Execution } from './n8nInstance';
 import { RestClient } from './restClient';
+import { postPrompts, SEEDANCE_NODE, waitForWebhookWorkflow } from './waitForWebhookWorkflow';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startFakeFal } = require('../fake-fal');
@@ -20,7 +21,7 @@ const SAMPLE_VIDEO = fs.readFileSync(path.join(__dirname, '..', 'fake-fal', 'fix
 const API_KEY = 'wait-webhook-e2e-key';
 const WORKFLOW_ID = 'e2eSeedanceWaitHook1';
 const WEBHOOK_PATH = 'seedance-wait-e2e';
-const SEEDANCE = 'Seedance';
+const CREDENTIAL = { id: 'waitE2eFal1', name: 'Fal (fake)' };
 const JOB_MS = 1500;
 
 interface ProxiedCall {
@@ -62,49 +63,6 @@ async function startRecordingProxy(): Promise<{ url: string; calls: ProxiedCall[
 	};
 }
 
-function waitWorkflow(): WorkflowJson {
-	return {
-		id: WORKFLOW_ID,
-		name: 'Seedance wait for webhook e2e',
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{
-				id: 'w1',
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: 'seedance-wait-e2e-webhook',
-				parameters: { httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'onReceived', options: {} },
-			},
-			{ id: 'w2', name: 'One item per prompt', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [220, 0], parameters: { fieldToSplitOut: 'body.prompts', options: {} } },
-			{
-				id: 'w3',
-				name: SEEDANCE,
-				type: 'n8n-nodes-seedance.seedanceImageToVideo',
-				typeVersion: 1,
-				position: [440, 0],
-				credentials: { falApi: { id: 'waitE2eFal1', name: 'Fal (fake)' } },
-				parameters: {
-					operation: 'generate',
-					mode: 'waitForWebhook',
-					tier: 'fast',
-					prompt: '={{ $json.prompt }}',
-					imageSource: 'url',
-					imageUrl: 'https://images.example.com/cat.jpg',
-				},
-			},
-			{ id: 'w4', name: 'Videos', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [660, 0], parameters: {} },
-		],
-		connections: {
-			Webhook: { main: [[{ node: 'One item per prompt', type: 'main', index: 0 }]] },
-			'One item per prompt': { main: [[{ node: SEEDANCE, type: 'main', index: 0 }]] },
-			[SEEDANCE]: { main: [[{ node: 'Videos', type: 'main', index: 0 }]] },
-		},
-	};
-}
-
 describe('Submit and Wait for Webhook in n8n start', () => {
 	let fake: Awaited<ReturnType<typeof startFakeFal>>;
 	let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
@@ -124,7 +82,9 @@ describe('Submit and Wait for Webhook in n8n start', () => {
 		proxy = await startRecordingProxy();
 		n8n = N8nInstance.create('wait-webhook', { WEBHOOK_URL: proxy.url });
 		await n8n.importCredentials([{ id: 'waitE2eFal1', name: 'Fal (fake)', apiKey: API_KEY, apiHost: fake.url }]);
-		await n8n.importWorkflows([waitWorkflow()]);
+		await n8n.importWorkflows([
+			waitForWebhookWorkflow({ id: WORKFLOW_ID, name: 'Seedance wait for webhook e2e', webhookPath: WEBHOOK_PATH, credential: CREDENTIAL, imageUrl: 'https://images.example.com/cat.jpg' }),
+		]);
 		baseUrl = await n8n.start();
 		proxy.target.port = Number(new URL(baseUrl).port);
 		rest = new RestClient(baseUrl, await login(baseUrl));
@@ -137,23 +97,9 @@ describe('Submit and Wait for Webhook in n8n start', () => {
 		await fake?.close();
 	});
 
-	/** Publishing registers the production webhook a moment after the REST call returns. */
-	async function startWorkflow(prompts: string[]): Promise<Response> {
-		const deadline = Date.now() + 15000;
-		for (;;) {
-			const response = await fetch(`${baseUrl}/webhook/${WEBHOOK_PATH}`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ prompts: prompts.map((prompt) => ({ prompt })) }),
-			});
-			if (response.status !== 404 || Date.now() > deadline) return response;
-			await new Promise((resolve) => setTimeout(resolve, 250));
-		}
-	}
-
 	async function run(prompts: string[]): Promise<{ execution: Execution; executionId: string }> {
 		const before = await rest.executionCount(WORKFLOW_ID);
-		const started = await startWorkflow(prompts);
+		const started = await postPrompts(baseUrl, WEBHOOK_PATH, prompts);
 		if (started.status !== 200) throw new Error(`starting the workflow: HTTP ${started.status} ${await started.text()}`);
 		const [latest] = await rest.waitForExecutions(WORKFLOW_ID, before + 1, 60000);
 		return { execution: { ...latest, data: await rest.executionData(latest.id) } as Execution, executionId: latest.id };
@@ -164,7 +110,7 @@ describe('Submit and Wait for Webhook in n8n start', () => {
 		const { execution, executionId } = await run(['a cat waves', 'a dog runs']);
 
 		expect(execution.data.resultData.error).toBeUndefined();
-		const output = outputOf(execution, SEEDANCE);
+		const output = outputOf(execution, SEEDANCE_NODE);
 		expect(output.map((item) => item.json.parameters)).toEqual([expect.objectContaining({ prompt: 'a cat waves' }), expect.objectContaining({ prompt: 'a dog runs' })]);
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		for (const item of output) expect(await rest.binaryBytes(item.binary?.data as never)).toEqual(SAMPLE_VIDEO);
@@ -183,7 +129,7 @@ describe('Submit and Wait for Webhook in n8n start', () => {
 
 		// Delay from fal's last callback to the node's output (the resumed task's end).
 		const lastCallback = Math.max(...fake.webhooks.filter((record: { responseStatus?: number }) => record.responseStatus === 200).map((record: { time: number }) => record.time));
-		const task = (execution.data.resultData.runData[SEEDANCE] as unknown as Array<{ startTime: number; executionTime: number }>)[0];
+		const task = (execution.data.resultData.runData[SEEDANCE_NODE] as unknown as Array<{ startTime: number; executionTime: number }>)[0];
 		const delayMs = task.startTime + task.executionTime - lastCallback;
 		process.stderr.write(`[e2e wait-for-webhook] last callback → node output: ${delayMs} ms (callbacks: ${JSON.stringify(proxy.calls.map((call) => call.status))})\n`);
 		expect(delayMs).toBeLessThan(5000);
@@ -215,7 +161,7 @@ describe('Submit and Wait for Webhook in n8n start', () => {
 			{ kind: 'unsigned', status: 401, body: expect.objectContaining({ error: 'unsigned' }) },
 		]);
 		expect(execution.data.resultData.error).toBeUndefined();
-		expect(outputOf(execution, SEEDANCE)[0].json).toMatchObject({ status: 'COMPLETED', video: { url: expect.stringContaining(fake.url) } });
+		expect(outputOf(execution, SEEDANCE_NODE)[0].json).toMatchObject({ status: 'COMPLETED', video: { url: expect.stringContaining(fake.url) } });
 	});
 
 	it('a callback that arrives before the execution is saved as waiting gets 409, and fal\'s retry resumes it', async () => {
@@ -224,7 +170,7 @@ describe('Submit and Wait for Webhook in n8n start', () => {
 		const { execution } = await run(['instant: a bird sings']);
 
 		expect(execution.data.resultData.error).toBeUndefined();
-		expect(outputOf(execution, SEEDANCE)[0].json).toMatchObject({ status: 'COMPLETED' });
+		expect(outputOf(execution, SEEDANCE_NODE)[0].json).toMatchObject({ status: 'COMPLETED' });
 		const attempts = fake.webhooks.map((record: { attempt: number; responseStatus?: number; time: number }) => ({ attempt: record.attempt, status: record.responseStatus, time: record.time }));
 		process.stderr.write(`[e2e wait-for-webhook] instant job callback attempts: ${JSON.stringify(attempts)}\n`);
 		expect(attempts.at(-1)?.status).toBe(200);
