@@ -32,7 +32,12 @@ if [ ! -f "$n8n_dir/.complete" ]; then
   PATH="$(dirname "$node_bin"):$PATH" npm install --prefix "$n8n_dir" --no-audit --no-fund \
     --ignore-scripts --loglevel=error "n8n@$N8N_VERSION" >&2
   log "compiling sqlite3 for n8n's database (about a minute)"
-  (cd "$n8n_dir" && PATH="$(dirname "$node_bin"):$PATH" npm rebuild sqlite3 --loglevel=error >&2)
+  # npm hands the project's `ignore-scripts=true` down as npm_config_ignore_scripts: override it,
+  # or the rebuild silently does nothing.
+  (cd "$n8n_dir" && env -u npm_config_ignore_scripts PATH="$(dirname "$node_bin"):$PATH" \
+    npm rebuild sqlite3 --ignore-scripts=false --loglevel=error >&2)
+  (cd "$n8n_dir/node_modules/n8n" && "$node_bin" -e 'require("sqlite3")') \
+    || { log "sqlite3 does not load after the rebuild"; exit 1; }
   touch "$n8n_dir/.complete"
 fi
 
