@@ -48,7 +48,13 @@ function packAndUnpack(dir) {
 }
 
 async function loadScanner() {
-	const scannerRequire = createRequire(require.resolve(`${SCANNER}/package.json`));
+	let scannerPackageJson;
+	try {
+		scannerPackageJson = require.resolve(`${SCANNER}/package.json`);
+	} catch {
+		throw new Error(`${SCANNER} is not installed: run \`npm install\` (it is a devDependency)`);
+	}
+	const scannerRequire = createRequire(scannerPackageJson);
 	// scanner.mjs makes a temp folder when it loads (for its download step); remove it on exit.
 	scannerRequire('tmp').setGracefulCleanup();
 	const version = scannerRequire('./package.json').version;
