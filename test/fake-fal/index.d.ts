@@ -79,6 +79,7 @@ export interface FakeJob {
 	requestId: string;
 	endpoint: string;
 	tier: 'fast' | 'standard' | 'mini' | undefined;
+	kind: 'text-to-video' | 'image-to-video' | 'reference-to-video' | undefined;
 	input: any;
 	webhookUrl: string | undefined;
 	status: 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED';

@@ -11,7 +11,7 @@ const { EventEmitter } = require('events');
 const { Readable, pipeline } = require('stream');
 
 const { createFaultScript, defaultFaultBody } = require('./faults');
-const { OWNER_APP, MARKER_CONTENT_POLICY, MARKER_NEVER_FINISH, tierForEndpoint, validateInput, contentPolicyError } =
+const { OWNER_APP, MARKER_CONTENT_POLICY, MARKER_NEVER_FINISH, variantForEndpoint, validateInput, contentPolicyError } =
 	require('./seedance-schema');
 const { createWebhookSigner, postJson } = require('./webhook-signer');
 const { DEFAULT_VIDEO_FILE, resolveVideoSource } = require('./video-source');
@@ -261,13 +261,14 @@ async function startFakeFal(userOptions = {}) {
 	}
 
 	function submitJob(endpoint, input, query, headers) {
-		const tierId = tierForEndpoint(endpoint);
+		const variant = variantForEndpoint(endpoint);
 		const script = (options.behaviour && options.behaviour(input, endpoint)) || {};
 		const prompt = typeof input?.prompt === 'string' ? input.prompt : '';
 		const job = {
 			requestId: crypto.randomUUID(),
 			endpoint,
-			tier: tierId,
+			tier: variant?.tier,
+			kind: variant?.kind,
 			input,
 			webhookUrl: query.fal_webhook,
 			status: 'IN_QUEUE',
@@ -347,7 +348,7 @@ async function startFakeFal(userOptions = {}) {
 		if (!job.tier) {
 			return { validation: true, outcome: { status: 404, body: { detail: `Path /${job.endpoint} not found` } } };
 		}
-		const detail = validateInput(job.input, job.tier, isKnownUpload);
+		const detail = validateInput(job.input, job.tier, isKnownUpload, job.kind);
 		if (detail.length > 0) return { validation: true, outcome: { status: 422, body: { detail } } };
 		if (job.input.prompt.includes(MARKER_CONTENT_POLICY)) {
 			return { outcome: { status: 422, body: { detail: [contentPolicyError(job.input.prompt)] } } };

@@ -1,21 +1,31 @@
 'use strict';
 /**
- * The Seedance 2.0 image-to-video input schema, as fal validates it, and the 422 bodies it answers.
- * The values mirror nodes/SeedanceImageToVideo/model.ts (plain JS here: the fake has no build step).
+ * The Seedance 2.0 input schemas (text-, image- and reference-to-video in three tiers), as fal
+ * validates them, and the 422 bodies it answers. The values mirror nodes/shared/schema/family.ts
+ * (plain JS here: the fake has no build step).
  * Error shapes are pydantic v2's, which is what fal's FastAPI apps send (fal-protocol.md §1).
  */
 
 const OWNER_APP = 'bytedance/seedance-2.0';
 
-const TIERS = {
-	fast: { endpoint: `${OWNER_APP}/fast/image-to-video`, resolutions: ['480p', '720p'], hasBitrateMode: true },
-	standard: {
-		endpoint: `${OWNER_APP}/image-to-video`,
-		resolutions: ['480p', '720p', '1080p', '4k'],
-		hasBitrateMode: true,
-	},
-	mini: { endpoint: `${OWNER_APP}/mini/image-to-video`, resolutions: ['480p', '720p'], hasBitrateMode: false },
-};
+const KINDS = ['text-to-video', 'image-to-video', 'reference-to-video'];
+const SEGMENTS = { fast: 'fast/', standard: '', mini: 'mini/' };
+
+/** Per tier; `endpoint` is the image-to-video one, `endpoints` has every kind. */
+const TIERS = Object.fromEntries(
+	Object.entries({
+		fast: { resolutions: ['480p', '720p'], hasBitrateMode: true },
+		standard: { resolutions: ['480p', '720p', '1080p', '4k'], hasBitrateMode: true },
+		mini: { resolutions: ['480p', '720p'], hasBitrateMode: false },
+	}).map(([id, tier]) => {
+		const endpoints = Object.fromEntries(KINDS.map((kind) => [kind, `${OWNER_APP}/${SEGMENTS[id]}${kind}`]));
+		return [id, { ...tier, endpoint: endpoints['image-to-video'], endpoints }];
+	}),
+);
+
+/** Reference-to-video's lists: counts per list and in all, "audio needs an image or a video". */
+const REFERENCE_LISTS = { image_urls: 9, video_urls: 3, audio_urls: 3 };
+const MAX_REFERENCE_FILES = 12;
 
 const DURATIONS = ['auto', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15'];
 const ASPECT_RATIOS = ['auto', '21:9', '16:9', '4:3', '1:1', '3:4', '9:16'];
@@ -30,9 +40,18 @@ const CONTENT_POLICY_MESSAGE =
 	'The content could not be processed because it contained material flagged by a content checker.';
 const FILE_DOWNLOAD_MESSAGE = 'Failed to download the file. Please check if the URL is accessible.';
 
+/** The tier and kind of an endpoint id, or undefined when fal would answer 404. */
+function variantForEndpoint(endpoint) {
+	for (const [tier, { endpoints }] of Object.entries(TIERS)) {
+		const kind = KINDS.find((candidate) => endpoints[candidate] === endpoint);
+		if (kind) return { tier, kind };
+	}
+	return undefined;
+}
+
 /** The tier an endpoint id belongs to, or undefined when fal would answer 404. */
 function tierForEndpoint(endpoint) {
-	return Object.keys(TIERS).find((id) => TIERS[id].endpoint === endpoint);
+	return variantForEndpoint(endpoint)?.tier;
 }
 
 /** pydantic's wording for a Literal: "Input should be 'a', 'b' or 'c'". */
@@ -77,11 +96,54 @@ function checkFileUrl(input, field, isKnownUpload, errors) {
 	errors.push(fieldError(field, FILE_DOWNLOAD_MESSAGE, 'file_download_error', { input: value }));
 }
 
+function forbidExtra(input, field, errors) {
+	if (field in input) errors.push(fieldError(field, 'Extra inputs are not permitted', 'extra_forbidden', { input: input[field] }));
+}
+
+function checkImageInputs(input, isKnownUpload, errors) {
+	if (checkRequiredString(input, 'image_url', errors)) checkFileUrl(input, 'image_url', isKnownUpload, errors);
+	if ('end_image_url' in input && input.end_image_url !== null) {
+		if (typeof input.end_image_url !== 'string') {
+			errors.push(fieldError('end_image_url', 'Input should be a valid string', 'string_type', { input: input.end_image_url }));
+		} else {
+			checkFileUrl(input, 'end_image_url', isKnownUpload, errors);
+		}
+	}
+}
+
+function checkReferenceLists(input, isKnownUpload, errors) {
+	const counts = {};
+	for (const [field, max] of Object.entries(REFERENCE_LISTS)) {
+		counts[field] = 0;
+		if (!(field in input) || input[field] === null) continue;
+		const list = input[field];
+		if (!Array.isArray(list)) {
+			errors.push(fieldError(field, 'Input should be a valid list', 'list_type', { input: list }));
+			continue;
+		}
+		counts[field] = list.length;
+		if (list.length > max) {
+			errors.push(fieldError(field, `List should have at most ${max} items after validation, not ${list.length}`, 'too_long', { input: list, ctx: { field_type: 'List', max_length: max, actual_length: list.length } }));
+		}
+		list.forEach((url, index) => {
+			const fetchable = typeof url === 'string' && (/^https?:\/\//i.test(url) || /^data:[^,]*,/i.test(url));
+			if (!fetchable || isKnownUpload(url) === false) errors.push({ loc: ['body', field, index], msg: FILE_DOWNLOAD_MESSAGE, type: 'file_download_error', input: url });
+		});
+	}
+	const total = counts.image_urls + counts.video_urls + counts.audio_urls;
+	if (total > MAX_REFERENCE_FILES) {
+		errors.push({ loc: ['body'], msg: `Value error, Total number of files across all modalities must not exceed ${MAX_REFERENCE_FILES}, got ${total}`, type: 'value_error', input });
+	}
+	if (counts.audio_urls > 0 && counts.image_urls + counts.video_urls === 0) {
+		errors.push({ loc: ['body', 'audio_urls'], msg: 'Value error, If audio is provided, at least one reference image or video is required', type: 'value_error', input: input.audio_urls });
+	}
+}
+
 /**
- * Validates an image-to-video input for a tier; returns pydantic-style `detail` entries ([] = valid).
+ * Validates an input for a tier and kind; returns pydantic-style `detail` entries ([] = valid).
  * `isKnownUpload(url)` returns false for a URL on the fake's storage that was never uploaded.
  */
-function validateInput(input, tierId, isKnownUpload = () => undefined) {
+function validateInput(input, tierId, isKnownUpload = () => undefined, kind = 'image-to-video') {
 	if (input === null || typeof input !== 'object' || Array.isArray(input)) {
 		return [{ loc: ['body'], msg: 'Input should be a valid dictionary', type: 'dict_type', input }];
 	}
@@ -95,21 +157,19 @@ function validateInput(input, tierId, isKnownUpload = () => undefined) {
 			}),
 		);
 	}
-	if (checkRequiredString(input, 'image_url', errors)) checkFileUrl(input, 'image_url', isKnownUpload, errors);
-	if ('end_image_url' in input && input.end_image_url !== null) {
-		if (typeof input.end_image_url !== 'string') {
-			errors.push(fieldError('end_image_url', 'Input should be a valid string', 'string_type', { input: input.end_image_url }));
-		} else {
-			checkFileUrl(input, 'end_image_url', isKnownUpload, errors);
-		}
-	}
+	if (kind === 'image-to-video') checkImageInputs(input, isKnownUpload, errors);
+	else for (const field of ['image_url', 'end_image_url']) forbidExtra(input, field, errors);
+	if (kind === 'reference-to-video') checkReferenceLists(input, isKnownUpload, errors);
+	else for (const field of Object.keys(REFERENCE_LISTS)) forbidExtra(input, field, errors);
 	checkLiteral(input, 'resolution', tier.resolutions, errors);
 	checkLiteral(input, 'duration', DURATIONS, errors);
 	checkLiteral(input, 'aspect_ratio', ASPECT_RATIOS, errors);
 	if ('generate_audio' in input && typeof input.generate_audio !== 'boolean') {
 		errors.push(fieldError('generate_audio', 'Input should be a valid boolean', 'bool_type', { input: input.generate_audio }));
 	}
-	if ('seed' in input && input.seed !== null && !Number.isInteger(input.seed)) {
+	// Strict on purpose: only image-to-video offers Seed (nodes/shared/schema/family.ts SEED_KINDS).
+	if (kind !== 'image-to-video') forbidExtra(input, 'seed', errors);
+	else if ('seed' in input && input.seed !== null && !Number.isInteger(input.seed)) {
 		errors.push(fieldError('seed', 'Input should be a valid integer', 'int_type', { input: input.seed }));
 	}
 	if ('end_user_id' in input && input.end_user_id !== null && typeof input.end_user_id !== 'string') {
@@ -133,13 +193,16 @@ function contentPolicyError(prompt) {
 
 module.exports = {
 	OWNER_APP,
+	KINDS,
 	TIERS,
+	REFERENCE_LISTS,
 	DURATIONS,
 	ASPECT_RATIOS,
 	BITRATE_MODES,
 	MARKER_CONTENT_POLICY,
 	MARKER_NEVER_FINISH,
 	tierForEndpoint,
+	variantForEndpoint,
 	validateInput,
 	contentPolicyError,
 };

@@ -1,0 +1,37 @@
+/**
+ * One look at a reference's bytes: its real format and, for video and audio, its length.
+ * Pure; the reference checks (schema/references.ts) take what this returns.
+ */
+import { AUDIO_TYPE_NAMES, sniffAudioType } from './audioType';
+import { mp3DurationSeconds, mp4DurationSeconds, wavDurationSeconds } from './duration';
+import { sniffVideoType, VIDEO_TYPE_NAMES } from './videoType';
+
+export interface MediaFacts {
+	/** The sniffed type ("mp4", "wav", …); accepted or not by fal for this kind of reference. */
+	type: string;
+	typeName: string;
+	accepted: boolean;
+	mimeType?: string;
+	bytes: number;
+	seconds?: number;
+}
+
+export function inspectVideo(bytes: Uint8Array): MediaFacts {
+	const sniff = sniffVideoType(bytes);
+	const facts: MediaFacts = { type: sniff.type, typeName: VIDEO_TYPE_NAMES[sniff.type], accepted: sniff.accepted, bytes: bytes.length };
+	if (sniff.accepted) {
+		facts.mimeType = sniff.mimeType;
+		facts.seconds = mp4DurationSeconds(bytes);
+	}
+	return facts;
+}
+
+export function inspectAudio(bytes: Uint8Array): MediaFacts {
+	const sniff = sniffAudioType(bytes);
+	const facts: MediaFacts = { type: sniff.type, typeName: AUDIO_TYPE_NAMES[sniff.type], accepted: sniff.accepted, bytes: bytes.length };
+	if (sniff.accepted) {
+		facts.mimeType = sniff.mimeType;
+		facts.seconds = sniff.type === 'wav' ? wavDurationSeconds(bytes) : mp3DurationSeconds(bytes);
+	}
+	return facts;
+}

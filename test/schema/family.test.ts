@@ -1,0 +1,84 @@
+import {
+	estimateCostUsd,
+	findVariantByEndpoint,
+	getVariant,
+	usdPerSecondAt720p,
+	VARIANTS,
+	variantsOf,
+	type Kind,
+} from '../../nodes/shared/schema';
+import { TIERS } from '../../nodes/SeedanceImageToVideo/model';
+
+describe('one schema for the family', () => {
+	test('every kind has the three tiers, at fal-js\'s endpoint ids', () => {
+		const endpoints = VARIANTS.map((variant) => variant.endpoint).sort();
+		expect(endpoints).toEqual(
+			[
+				'bytedance/seedance-2.0/text-to-video',
+				'bytedance/seedance-2.0/fast/text-to-video',
+				'bytedance/seedance-2.0/mini/text-to-video',
+				'bytedance/seedance-2.0/image-to-video',
+				'bytedance/seedance-2.0/fast/image-to-video',
+				'bytedance/seedance-2.0/mini/image-to-video',
+				'bytedance/seedance-2.0/reference-to-video',
+				'bytedance/seedance-2.0/fast/reference-to-video',
+				'bytedance/seedance-2.0/mini/reference-to-video',
+			].sort(),
+		);
+		for (const endpoint of endpoints) expect(findVariantByEndpoint(endpoint)?.endpoint).toBe(endpoint);
+	});
+
+	test('a tier offers the same resolutions and bitrate mode in every kind', () => {
+		for (const kind of ['text-to-video', 'reference-to-video'] as Kind[]) {
+			for (const tier of TIERS) {
+				const variant = getVariant(kind, tier.id);
+				expect(variant.resolutions).toEqual(tier.resolutions);
+				expect(variant.hasBitrateMode).toBe(tier.hasBitrateMode);
+			}
+		}
+		expect(getVariant('reference-to-video', 'standard').resolutions).toContain('4k');
+		expect(getVariant('text-to-video', 'mini').hasBitrateMode).toBe(false);
+	});
+
+	test('the Image-to-Video node\'s tiers are the image-to-video view of the schema', () => {
+		expect(TIERS.map((tier) => tier.endpoint)).toEqual(variantsOf('image-to-video').map((variant) => variant.endpoint));
+	});
+
+	test('an unknown tier is named back with the choices', () => {
+		expect(() => getVariant('text-to-video', 'turbo')).toThrow('Unknown model tier "turbo". Choose one of: Fast, Standard, Mini');
+	});
+});
+
+describe('prices follow fal\'s token formula', () => {
+	const fast = getVariant('text-to-video', 'fast');
+	const standardR2V = getVariant('reference-to-video', 'standard');
+	const fastR2V = getVariant('reference-to-video', 'fast');
+
+	test('per second at 720p they match fal\'s quotes', () => {
+		expect(usdPerSecondAt720p(fast)).toBe(0.2419);
+		expect(usdPerSecondAt720p(getVariant('image-to-video', 'standard'))).toBe(0.3024);
+		expect(usdPerSecondAt720p(standardR2V, true)).toBe(0.1814);
+		expect(usdPerSecondAt720p(fastR2V, true)).toBe(0.1452);
+	});
+
+	test('a fixed duration is priced; "auto" is not known in advance', () => {
+		// 1280×720×10×24/1024 = 216,000 tokens × $0.0112/1000
+		expect(estimateCostUsd(fast, { resolution: '720p', duration: '10' })).toBe(2.4192);
+		expect(estimateCostUsd(fast, { resolution: '720p', duration: 'auto' })).toBeUndefined();
+	});
+
+	test('reference-to-video bills the input videos\' seconds with the output\'s, at × 0.6', () => {
+		// (5 s out + 3 s in) × 21,600 tokens/s × $0.014/1000 × 0.6
+		expect(estimateCostUsd(standardR2V, { resolution: '720p', duration: '5' }, { count: 1, seconds: 3 })).toBe(1.4515);
+		// images and audio only: no video rule
+		expect(estimateCostUsd(standardR2V, { resolution: '720p', duration: '5' }, { count: 0 })).toBe(1.512);
+	});
+
+	test('a reference video of unknown length leaves the estimate open rather than wrong', () => {
+		expect(estimateCostUsd(fastR2V, { resolution: '480p', duration: '5' }, { count: 2, seconds: undefined })).toBeUndefined();
+	});
+
+	test('input video seconds never change the price of the other kinds', () => {
+		expect(estimateCostUsd(fast, { resolution: '720p', duration: '10' }, { count: 1, seconds: 5 })).toBe(2.4192);
+	});
+});
