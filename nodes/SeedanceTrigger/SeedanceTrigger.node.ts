@@ -31,7 +31,8 @@ const DEFAULT_BINARY_PROPERTY = 'data';
 
 export class SeedanceTrigger implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'Seedance Trigger',
+		// The nodes panel drops " Trigger" from a trigger's name: the rest still has to read as an event.
+		displayName: 'Seedance Video Finished Trigger',
 		name: 'seedanceTrigger',
 		icon: { light: 'file:seedance.svg', dark: 'file:seedance.dark.svg' },
 		group: ['trigger'],
