@@ -13,7 +13,7 @@ import { FAL_JWKS_URL } from '../shared/jwksCache';
 import { checkFalSignature, errorMessage, parseJsonBody, readWebhookDelivery, respond } from '../shared/webhookRequest';
 import { DEFAULT_TIER, getTier } from '../SeedanceImageToVideo/model';
 import { downloadVideo, videoFileName } from '../SeedanceImageToVideo/helpers/video';
-import { createSeedanceFalClient, type FalCredentials } from '../SeedanceImageToVideo/transport/falClient';
+import { createFalTransport, type FalCredentials } from '../shared/transport';
 import {
 	FAL_WEBHOOK_STATUSES,
 	findVideo,
@@ -235,7 +235,7 @@ async function fetchResultFromQueue(
 	}
 	try {
 		const credentials = await this.getCredentials<FalCredentials>('falApi');
-		const fal = createSeedanceFalClient(credentials);
+		const fal = createFalTransport(this, credentials);
 		const { data } = await fal.queue.result(RESULT_ENDPOINT, { requestId });
 		return { result: (data ?? null) as IDataObject };
 	} catch (error) {

@@ -1,6 +1,6 @@
 /**
  * The fake fal server, driven through the real @fal-ai/client pointed at it the way our node does
- * (createSeedanceFalClient with an apiHost). If the real client is happy with the fake, the node's
+ * (createReferenceFalClient with an apiHost, test/contract/referenceClient.ts). If the real client is happy with the fake, the node's
  * tests against the fake mean something.
  */
 import crypto from 'crypto';
@@ -9,7 +9,7 @@ import http from 'http';
 import type { AddressInfo } from 'net';
 import { ApiError, ValidationError } from '@fal-ai/client';
 
-import { createSeedanceFalClient } from '../../nodes/SeedanceImageToVideo/transport/falClient';
+import { createReferenceFalClient } from '../contract/referenceClient';
 import { DEFAULT_VIDEO_FILE, generatedVideoSha256, startFakeFal, type FakeFal, type FakeFalOptions } from './index';
 
 const API_KEY = 'test-key';
@@ -29,7 +29,7 @@ async function fakeFal(options: FakeFalOptions = {}): Promise<FakeFal> {
 }
 
 function clientFor(fake: FakeFal, apiKey = API_KEY) {
-	return createSeedanceFalClient({ apiKey, apiHost: fake.url });
+	return createReferenceFalClient({ apiKey, apiHost: fake.url });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

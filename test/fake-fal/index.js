@@ -1,7 +1,7 @@
 'use strict';
 /**
  * A protocol-faithful fake of fal.ai's queue, storage, CDN and webhooks for Seedance 2.0, on one
- * 127.0.0.1 port (our falClient rewrites every fal host to one `apiHost`). Plain CommonJS on Node
+ * 127.0.0.1 port (the node's transport sends every fal request to one `apiHost`). Plain CommonJS on Node
  * built-ins, so the tests, the offline demo and the benchmark can all `require` it.
  * Protocol facts: shared/docs/fal-protocol.md. Options and fault scripting: ./README.md.
  */

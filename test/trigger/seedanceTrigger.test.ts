@@ -21,7 +21,7 @@ import { Workflow } from 'n8n-workflow';
 
 import { FalApi } from '../../credentials/FalApi.credentials';
 import { TIERS } from '../../nodes/SeedanceImageToVideo/model';
-import { createSeedanceFalClient } from '../../nodes/SeedanceImageToVideo/transport/falClient';
+import { createReferenceFalClient } from '../contract/referenceClient';
 import { SeedanceTrigger } from '../../nodes/SeedanceTrigger/SeedanceTrigger.node';
 import { sharedJwksCache, sharedReplayGuard } from '../../nodes/shared/jwksCache';
 import { DEFAULT_VIDEO_FILE, startFakeFal, type FakeFal, type FakeJob } from '../fake-fal/index';
@@ -184,7 +184,7 @@ function outputJson(delivery: Delivery) {
 
 /** The fake's default result: run one job through the fake's queue so its video URL is real. */
 async function completedJob(fake: FakeFal, webhookUrl?: string): Promise<FakeJob> {
-	const fal = createSeedanceFalClient({ apiKey: API_KEY, apiHost: fake.url });
+	const fal = createReferenceFalClient({ apiKey: API_KEY, apiHost: fake.url });
 	const completed = new Promise<FakeJob>((resolve) => fake.once('completed', resolve));
 	await fal.queue.submit(TIERS[0].endpoint, { input: VALID_INPUT, ...(webhookUrl ? { webhookUrl } : {}) });
 	return await completed;

@@ -11,8 +11,7 @@ export const getResultOperation: Operation = {
 	execute: async ({ ctx, client, itemIndex, signal }) => {
 		const { job, tier } = readJob(ctx, itemIndex);
 		const options = readGenerateOptions(ctx, itemIndex);
-		const result = await client.queue.result(job.endpoint, { requestId: job.requestId, abortSignal: signal });
-		const output = result.data as SeedanceOutput;
+		const { data: output } = await client.queue.result<SeedanceOutput>(job.endpoint, { requestId: job.requestId, abortSignal: signal });
 		const json = describeResult(job, tier, output);
 		return [await videoOutputItem(ctx, json, output, job.requestId, itemIndex, options, signal)];
 	},

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { createSeedanceFalClient, type FalCredentials } from '../transport/falClient';
+import { createFalTransport, type FalCredentials } from '../../shared/transport';
 import { mapWithConcurrency } from '../helpers/concurrency';
 import { toNodeError } from '../helpers/errors';
 import { cancelOperation } from './cancel.operation';
@@ -25,7 +25,7 @@ export async function route(ctx: IExecuteFunctions): Promise<INodeExecutionData[
 	const operationName = ctx.getNodeParameter('operation', 0) as string;
 	const operation = OPERATIONS[operationName];
 	const credentials = (await ctx.getCredentials('falApi')) as unknown as FalCredentials;
-	const client = createSeedanceFalClient(credentials);
+	const client = createFalTransport(ctx, credentials);
 	const items = ctx.getInputData();
 	const node = ctx.getNode();
 

@@ -1,10 +1,11 @@
-import type { FalClient } from '../transport/falClient';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { FalTransport } from '../../shared/transport';
 
 /** What an operation gets for one input item. */
 export interface ItemContext {
 	ctx: IExecuteFunctions;
-	client: FalClient;
+	client: FalTransport;
 	itemIndex: number;
 	/** Aborts when the execution is stopped, or when another item failed without Continue On Fail. */
 	signal: AbortSignal;

@@ -246,5 +246,17 @@ export const generateOptions: INodeProperties = {
 			description: 'How many items are generated at the same time. fal allows 2 at once for new accounts and more as credits are bought; extra requests wait in fal\'s queue.',
 			displayOptions: { show: { '/operation': ['generate'] } },
 		},
+		{
+			displayName: 'Queue Priority',
+			name: 'queuePriority',
+			type: 'options',
+			options: [
+				{ name: 'Normal', value: 'normal', description: "fal's default" },
+				{ name: 'Low', value: 'low', description: 'Lets your other, normal-priority requests go first in fal\'s queue' },
+			],
+			default: 'normal',
+			description: "Priority of these requests in fal's queue, among your own requests (sent as X-Fal-Queue-Priority)",
+			displayOptions: { show: { '/operation': ['generate'] } },
+		},
 	],
 };

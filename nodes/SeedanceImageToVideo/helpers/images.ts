@@ -1,5 +1,7 @@
-import type { FalClient } from '../transport/falClient';
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+
+import type { FalTransport, UploadFile } from '../../shared/transport';
+import { bufferFile } from '../../shared/transport';
 
 import { ACCEPTED_IMAGE_TYPES, FAL_MAX_IMAGE_BYTES } from '../model';
 import { InputError } from './errors';
@@ -38,7 +40,7 @@ export function checkImageUrl(label: string, url: string): string {
 /** Reads an image from the item's binary data and uploads it to fal storage; returns its URL. */
 async function uploadBinaryImage(
 	ctx: IExecuteFunctions,
-	client: FalClient,
+	client: FalTransport,
 	itemIndex: number,
 	label: string,
 	property: string,
@@ -59,16 +61,28 @@ async function uploadBinaryImage(
 	if (!mimeType.startsWith('image/')) {
 		throw new InputError(`${label} Binary Property`, `"${property}" is ${mimeType || 'of unknown type'}, not an image`, `Seedance accepts ${ACCEPTED_IMAGE_TYPES.join(', ')} images.`);
 	}
-	const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
-	if (bytes.length > FAL_MAX_IMAGE_BYTES) throw tooLarge(label, bytes.length);
-	// The client uploads Blob/File only; a Buffer would be sent as JSON (fal-protocol.md §2).
 	const fileName = binary.fileName ?? `${property}.${mimeType.split('/')[1] ?? 'png'}`;
-	return await client.storage.upload(new File([bytes as Uint8Array as BlobPart], fileName, { type: mimeType }));
+	const file = await binaryFile(ctx, itemIndex, property, binary, fileName, mimeType);
+	if (file.size > FAL_MAX_IMAGE_BYTES) throw tooLarge(label, file.size);
+	return await client.storage.upload(file);
+}
+
+/**
+ * The item's binary as an upload: streamed from n8n's binary store when it lives there (its size
+ * from the store's metadata), so a large file is never read whole; else the bytes in the item.
+ */
+async function binaryFile(ctx: IExecuteFunctions, itemIndex: number, property: string, binary: IBinaryData, fileName: string, mimeType: string): Promise<UploadFile> {
+	const binaryId = binary.id;
+	if (binaryId) {
+		const { fileSize } = await ctx.helpers.getBinaryMetadata(binaryId);
+		return { fileName, contentType: mimeType, size: fileSize, open: async () => await ctx.helpers.getBinaryStream(binaryId) };
+	}
+	return bufferFile(await ctx.helpers.getBinaryDataBuffer(itemIndex, property), fileName, mimeType);
 }
 
 export async function resolveImage(
 	ctx: IExecuteFunctions,
-	client: FalClient,
+	client: FalTransport,
 	itemIndex: number,
 	label: string,
 	source: ImageSource,

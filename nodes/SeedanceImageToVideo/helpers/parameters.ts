@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import type { QueuePriority } from '../../shared/transport';
 import {
 	ASPECT_RATIOS,
 	BITRATE_MODES,
@@ -29,7 +30,10 @@ export interface GenerateOptions {
 	returnUrlOnly: boolean;
 	waitTimeoutSeconds: number;
 	concurrency: number;
+	queuePriority: QueuePriority;
 }
+
+export const QUEUE_PRIORITIES = ['normal', 'low'] as const satisfies readonly QueuePriority[];
 
 export const DEFAULT_WAIT_TIMEOUT_SECONDS = 1800;
 export const DEFAULT_CONCURRENCY = 5;
@@ -127,5 +131,6 @@ export function readGenerateOptions(ctx: IExecuteFunctions, itemIndex = 0): Gene
 		returnUrlOnly: options.returnUrlOnly === true,
 		waitTimeoutSeconds,
 		concurrency,
+		queuePriority: oneOf('Queue Priority', options.queuePriority ?? 'normal', QUEUE_PRIORITIES),
 	};
 }

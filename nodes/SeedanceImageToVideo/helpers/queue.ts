@@ -1,5 +1,6 @@
-import type { FalClient } from '../transport/falClient';
 import { sleep } from 'n8n-workflow';
+
+import type { FalTransport, QueueStatus } from '../../shared/transport';
 
 import { JobInterruptedError } from './errors';
 
@@ -34,17 +35,14 @@ function signalUntil(deadline: number, signal?: AbortSignal): AbortSignal {
 }
 
 /** Asks fal to drop the job; fal answers 400 once it finished, which is fine here. */
-export async function cancelQuietly(client: FalClient, job: FalJob): Promise<boolean> {
+export async function cancelQuietly(client: FalTransport, job: FalJob): Promise<boolean> {
 	return await client.queue.cancel(job.endpoint, { requestId: job.requestId }).then(
 		() => true,
 		() => false,
 	);
 }
 
-interface StatusUpdate {
-	status?: string;
-	metrics?: { inference_time?: number };
-}
+type StatusUpdate = Pick<QueueStatus, 'status' | 'metrics'>;
 
 /** Notes what a status update tells about the job's timing; true once it says COMPLETED. */
 function recordStatus(timings: JobTimings, update: StatusUpdate | undefined): boolean {
@@ -64,26 +62,21 @@ type StreamOutcome = 'completed' | 'stopped' | 'unavailable';
 
 /**
  * Follows fal's status stream (server-sent events): one request per job, and completion is seen
- * the moment fal sends it. The stream takes no abort signal, so it is aborted by hand on Stop or
- * at the deadline. A stream that fails or closes early (a proxy that cuts long requests) gives
- * 'unavailable', and the caller polls instead.
+ * the moment fal sends it. Stop or the deadline ends the stream. A stream that fails or closes
+ * early (a proxy that cuts long requests) gives 'unavailable', and the caller polls instead.
  */
-async function followStatusStream(client: FalClient, job: FalJob, timings: JobTimings, limits: WaitLimits): Promise<StreamOutcome> {
+async function followStatusStream(client: FalTransport, job: FalJob, timings: JobTimings, limits: WaitLimits): Promise<StreamOutcome> {
 	const stop = signalUntil(limits.deadline, limits.signal);
 	if (stop.aborted) return 'stopped';
-	const stream = await client.queue.streamStatus(job.endpoint, { requestId: job.requestId, logs: false }).catch(() => undefined);
-	if (!stream) return 'unavailable';
-	const abortStream = () => stream.abort();
-	stop.addEventListener('abort', abortStream, { once: true });
-	stream.on('data', (update: StatusUpdate) => recordStatus(timings, update));
-	const last = (await stream.done().catch(() => undefined)) as StatusUpdate | undefined;
-	stop.removeEventListener('abort', abortStream);
+	const last = await client.queue
+		.streamStatus(job.endpoint, { requestId: job.requestId, logs: false, abortSignal: stop, onUpdate: (update) => recordStatus(timings, update) })
+		.catch(() => undefined);
 	if (timings.completedAt !== undefined || recordStatus(timings, last)) return 'completed';
 	return stop.aborted ? 'stopped' : 'unavailable';
 }
 
 /** The fallback: asks for the status every POLL_INTERVAL_MS until COMPLETED, Stop or the deadline. */
-async function pollStatus(client: FalClient, job: FalJob, timings: JobTimings, limits: WaitLimits): Promise<void> {
+async function pollStatus(client: FalTransport, job: FalJob, timings: JobTimings, limits: WaitLimits): Promise<void> {
 	for (;;) {
 		if (limits.signal?.aborted) return;
 		if (Date.now() >= limits.deadline) return;
@@ -92,12 +85,12 @@ async function pollStatus(client: FalClient, job: FalJob, timings: JobTimings, l
 			logs: false,
 			abortSignal: signalUntil(limits.deadline, limits.signal),
 		});
-		if (recordStatus(timings, status as StatusUpdate)) return;
+		if (recordStatus(timings, status)) return;
 		await sleep(Math.max(0, Math.min(POLL_INTERVAL_MS, limits.deadline - Date.now())), limits.signal);
 	}
 }
 
-async function pollUntilCompleted(client: FalClient, job: FalJob, timings: JobTimings, limits: WaitLimits): Promise<void> {
+async function pollUntilCompleted(client: FalTransport, job: FalJob, timings: JobTimings, limits: WaitLimits): Promise<void> {
 	const outcome = await followStatusStream(client, job, timings, limits);
 	if (outcome === 'unavailable') await pollStatus(client, job, timings, limits);
 }
@@ -108,7 +101,7 @@ async function pollUntilCompleted(client: FalClient, job: FalJob, timings: JobTi
  * JobInterruptedError names the request.
  */
 export async function waitForCompletion(
-	client: FalClient,
+	client: FalTransport,
 	job: FalJob,
 	timings: JobTimings,
 	limits: WaitLimits,

@@ -20,7 +20,7 @@ import { describeResult, describeTimings } from '../helpers/output';
 import { DEFAULT_CONCURRENCY } from '../helpers/parameters';
 import { cancelQuietly, type FalJob, type JobTimings } from '../helpers/queue';
 import { videoOutputItem } from '../helpers/video';
-import { createSeedanceFalClient, normaliseApiHost, type FalClient, type FalCredentials } from '../transport/falClient';
+import { createFalTransport, normaliseApiHost, type FalCredentials, type FalTransport } from '../../shared/transport';
 import { FAL_JWKS_URL, waitingCallbackReplayGuard } from '../../shared/jwksCache';
 import { checkFalSignature, parseJsonBody, readWebhookDelivery, respond } from '../../shared/webhookRequest';
 import { readWaitState, setResumeOutcome, waitingEntryOf, type WaitingJob, type WaitState } from './waitState';
@@ -78,7 +78,7 @@ function keepWaiting(body: IDataObject): IWebhookResponseData {
 	return { webhookResponse: { received: true, ...body } };
 }
 
-async function checkProgress(client: FalClient, job: WaitingJob): Promise<JobProgress> {
+async function checkProgress(client: FalTransport, job: WaitingJob): Promise<JobProgress> {
 	const status = await client.queue.status(job.endpoint, { requestId: job.requestId, logs: false });
 	const inference = (status as { metrics?: { inference_time?: number } }).metrics?.inference_time;
 	return { job, completed: status.status === 'COMPLETED', inferenceSeconds: typeof inference === 'number' ? inference : undefined };
@@ -97,14 +97,13 @@ function timingsOf(progress: JobProgress, callbackRequestId: string, receivedAt:
 
 async function resultItem(
 	ctx: IWebhookFunctions,
-	client: FalClient,
+	client: FalTransport,
 	progress: JobProgress,
 	timings: JobTimings,
 ): Promise<INodeExecutionData> {
 	const { job } = progress;
 	const falJob: FalJob = { endpoint: job.endpoint, requestId: job.requestId };
-	const result = await client.queue.result(job.endpoint, { requestId: job.requestId });
-	const output = result.data as SeedanceOutput;
+	const { data: output } = await client.queue.result<SeedanceOutput>(job.endpoint, { requestId: job.requestId });
 	const json: IDataObject = {
 		...describeResult(falJob, findTierByEndpoint(job.endpoint), output),
 		parameters: job.parameters,
@@ -132,7 +131,7 @@ interface Outcome {
 /** One output item per input item, in input order; failures become error items or the node's error. */
 async function buildOutcome(
 	ctx: IWebhookFunctions,
-	client: FalClient,
+	client: FalTransport,
 	state: WaitState,
 	progress: JobProgress[],
 	callbackRequestId: string,
@@ -168,7 +167,7 @@ async function buildOutcome(
 /** Without Continue On Fail a failed job ends the wait at once, as in Wait for Completion. */
 async function failFast(
 	ctx: IWebhookFunctions,
-	client: FalClient,
+	client: FalTransport,
 	entry: IExecuteData,
 	progress: JobProgress[],
 	failedJob: WaitingJob,
@@ -211,10 +210,10 @@ export async function receiveFalCallback(ctx: IWebhookFunctions): Promise<IWebho
 	const job = state.jobs.find((candidate) => candidate.requestId === requestId);
 	if (!job) return keepWaiting({ ignored: `Request "${requestId}" was not submitted by this execution.` });
 
-	let client: FalClient;
+	let client: FalTransport;
 	let progress: JobProgress[];
 	try {
-		client = createSeedanceFalClient(credentials);
+		client = createFalTransport(ctx, credentials);
 		progress = await mapWithConcurrency(state.jobs, STATUS_CONCURRENCY, async (candidate) => await checkProgress(client, candidate));
 	} catch (error) {
 		// Not handled: fal's retry of this very call (same signature within a second) must get in.

@@ -1,5 +1,6 @@
-import type { FalClient } from '../../transport/falClient';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { FalTransport } from '../../../shared/transport';
 
 import type { SeedanceInput, SeedanceOutput } from '../../model';
 import { estimateCostUsd } from '../../model';
@@ -14,7 +15,7 @@ import { submitAndWaitForWebhook } from './waitForWebhook';
 
 export type GenerateMode = 'waitForCompletion' | 'waitForWebhook' | 'submitOnly';
 
-export async function buildInput(ctx: IExecuteFunctions, client: FalClient, itemIndex: number, request: GenerateRequest): Promise<SeedanceInput> {
+export async function buildInput(ctx: IExecuteFunctions, client: FalTransport, itemIndex: number, request: GenerateRequest): Promise<SeedanceInput> {
 	const input: SeedanceInput = { ...request.input, image_url: await resolveImage(ctx, client, itemIndex, 'Start Image', request.startImage) };
 	if (request.endImage) input.end_image_url = await resolveImage(ctx, client, itemIndex, 'End Image', request.endImage);
 	return input;
@@ -33,8 +34,9 @@ async function submitOnly(item: ItemContext): Promise<INodeExecutionData[]> {
 	const { ctx, client, itemIndex, signal } = item;
 	const request = readGenerateRequest(ctx, itemIndex);
 	const webhookUrl = readWebhookUrl(ctx, itemIndex);
+	const { queuePriority } = readGenerateOptions(ctx, itemIndex);
 	const input = await buildInput(ctx, client, itemIndex, request);
-	const submitted = await client.queue.submit(request.tier.endpoint, { input, webhookUrl, abortSignal: signal });
+	const submitted = await client.queue.submit(request.tier.endpoint, { input, webhookUrl, priority: queuePriority, abortSignal: signal });
 	return [
 		{
 			json: {
@@ -62,13 +64,12 @@ async function generateAndWait(item: ItemContext): Promise<INodeExecutionData[]>
 	const input = await buildInput(ctx, client, itemIndex, request);
 
 	const timings: JobTimings = { submittedAt: Date.now() };
-	const submitted = await client.queue.submit(request.tier.endpoint, { input, abortSignal: signal });
+	const submitted = await client.queue.submit(request.tier.endpoint, { input, priority: options.queuePriority, abortSignal: signal });
 	const job: FalJob = { endpoint: request.tier.endpoint, requestId: submitted.request_id };
 	const deadline = timings.submittedAt + options.waitTimeoutSeconds * 1000;
 	await waitForCompletion(client, job, timings, { deadline, signal }, options.waitTimeoutSeconds);
 
-	const result = await client.queue.result(job.endpoint, { requestId: job.requestId, abortSignal: signal });
-	const output = result.data as SeedanceOutput;
+	const { data: output } = await client.queue.result<SeedanceOutput>(job.endpoint, { requestId: job.requestId, abortSignal: signal });
 	const json = { ...describeResult(job, request.tier, output, input), timings: describeTimings(timings) };
 	return [await videoOutputItem(ctx, json, output, job.requestId, itemIndex, options, signal)];
 }

@@ -12,8 +12,7 @@ import { InputError, toNodeError } from '../../helpers/errors';
 import { describeParameters } from '../../helpers/output';
 import { readGenerateOptions, readGenerateRequest } from '../../helpers/parameters';
 import { cancelQuietly, type FalJob } from '../../helpers/queue';
-import type { FalCredentials } from '../../transport/falClient';
-import { normaliseApiHost } from '../../transport/falClient';
+import { normaliseApiHost, type FalCredentials } from '../../../shared/transport';
 import { saveWaitState, type WaitingJob, type WaitState } from '../../webhook/waitState';
 import type { ItemContext } from '../types';
 import { buildInput } from './execute';
@@ -95,12 +94,12 @@ async function cancelBatch(ctx: IExecuteFunctions, item: ItemContext, batch: Bat
 async function submitItem(item: ItemContext, batch: Batch): Promise<INodeExecutionData[]> {
 	const { ctx, client, itemIndex, signal } = item;
 	const request = readGenerateRequest(ctx, itemIndex);
-	const { binaryPropertyName, fileName, returnUrlOnly } = readGenerateOptions(ctx, itemIndex);
+	const { binaryPropertyName, fileName, returnUrlOnly, queuePriority } = readGenerateOptions(ctx, itemIndex);
 	const webhookUrl = readResumeUrl(ctx, itemIndex, batch.usesFal);
 	const input = await buildInput(ctx, client, itemIndex, request);
 	const submittedAt = Date.now();
 	const startTimeout = Math.max(MIN_START_TIMEOUT_SECONDS, Math.floor((batch.state.deadline - submittedAt) / 1000));
-	const submitted = await client.queue.submit(request.tier.endpoint, { input, webhookUrl, startTimeout, abortSignal: signal });
+	const submitted = await client.queue.submit(request.tier.endpoint, { input, webhookUrl, startTimeout, priority: queuePriority, abortSignal: signal });
 	const job: FalJob = { endpoint: request.tier.endpoint, requestId: submitted.request_id };
 	if (signal.aborted || batch.stopped) {
 		// Another item failed while this one was being submitted: nobody will wait for this job.

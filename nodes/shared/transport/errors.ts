@@ -1,0 +1,117 @@
+/**
+ * What a failed fal request throws. `FalApiError` keeps the fields fal-js's `ApiError` has and
+ * `helpers/errors.ts toNodeError` reads (status, body, requestId), so users see the same messages.
+ */
+export class FalApiError extends Error {
+	readonly status: number;
+	readonly body: unknown;
+	readonly requestId?: string;
+	/** `X-Fal-Request-Timeout-Type`: "user" when a start timeout the caller set ran out. */
+	readonly timeoutType?: string;
+	/** `Retry-After` in milliseconds, when fal sent one. */
+	readonly retryAfterMs?: number;
+
+	constructor(options: { status: number; statusText?: string; body: unknown; requestId?: string; timeoutType?: string; retryAfterMs?: number }) {
+		super(errorMessage(options.status, options.statusText, options.body));
+		this.name = 'FalApiError';
+		this.status = options.status;
+		this.body = options.body;
+		this.requestId = options.requestId;
+		this.timeoutType = options.timeoutType;
+		this.retryAfterMs = options.retryAfterMs;
+	}
+
+	get isUserTimeout(): boolean {
+		return this.status === 504 && this.timeoutType === 'user';
+	}
+}
+
+/** Words for the codes, so messages read well (n8n swaps any message naming a code for its own text). */
+const CONNECTION_PROBLEMS: Record<string, string> = {
+	ECONNREFUSED: 'connection refused',
+	ECONNRESET: 'connection closed unexpectedly',
+	ECONNABORTED: 'connection aborted',
+	ENOTFOUND: 'host not found',
+	EAI_AGAIN: 'DNS lookup failed',
+	ETIMEDOUT: 'connection timed out',
+	EHOSTUNREACH: 'host unreachable',
+	ENETUNREACH: 'network unreachable',
+	EPIPE: 'connection closed while sending',
+};
+
+/** The connection failed before fal answered (refused, reset, DNS, dropped socket). */
+export class FalConnectionError extends Error {
+	constructor(
+		readonly code: string,
+		detail: string,
+	) {
+		// The code in the message lets `toNodeError` recognise a transport failure ("Could not reach
+		// fal (<cause>)"); the cause is what the user reads, without the code.
+		super(`fal request failed: ${code}`, { cause: new Error(describeConnectionProblem(code, detail)) });
+		this.name = 'FalConnectionError';
+	}
+}
+
+/** "connection refused (127.0.0.1:9)" from code ECONNREFUSED and "connect ECONNREFUSED 127.0.0.1:9". */
+export function describeConnectionProblem(code: string, detail: string): string {
+	const problem = CONNECTION_PROBLEMS[code] ?? 'connection failed';
+	const address = /\s((?:\[[0-9a-f:]+\]|[\w.-]+):\d+)\s*$/i.exec(detail)?.[1];
+	return address ? `${problem} (${address})` : problem;
+}
+
+/** Like fal-js: the body's `message` when fal gave one, else the HTTP status line. */
+function errorMessage(status: number, statusText: string | undefined, body: unknown): string {
+	const message = typeof body === 'object' && body !== null ? (body as { message?: unknown }).message : undefined;
+	if (typeof message === 'string' && message) return message;
+	return statusText ? `HTTP ${status}: ${statusText}` : `HTTP ${status}`;
+}
+
+/** Transport-level error codes worth retrying (fal-js retry.ts, `RETRYABLE_NETWORK_ERROR_CODES`). */
+export const RETRYABLE_CONNECTION_CODES = new Set([
+	'ECONNABORTED',
+	'ECONNREFUSED',
+	'ECONNRESET',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'ENOTFOUND',
+	'EPIPE',
+	'ETIMEDOUT',
+	'UND_ERR_BODY_TIMEOUT',
+	'UND_ERR_CONNECT_TIMEOUT',
+	'UND_ERR_HEADERS_TIMEOUT',
+	'UND_ERR_SOCKET',
+]);
+
+const SOCKET_HANG_UP = /socket hang up/i;
+
+interface ErrorLike {
+	name?: unknown;
+	code?: unknown;
+	message?: unknown;
+	cause?: unknown;
+	/** Where a NodeApiError keeps what it wraps when that is not an `Error` of its realm. */
+	errorResponse?: unknown;
+}
+
+/**
+ * The connection error buried in what n8n's HTTP helpers threw (an axios error, possibly wrapped
+ * in a NodeApiError as `cause` or `errorResponse`), or undefined when it is something else (e.g.
+ * the request was cancelled).
+ */
+export function connectionErrorOf(error: unknown): FalConnectionError | undefined {
+	const seen = new Set<unknown>();
+	let current: unknown = error;
+	let hangUp: string | undefined;
+	while (typeof current === 'object' && current !== null && !seen.has(current)) {
+		seen.add(current);
+		const { name, code, message, cause, errorResponse } = current as ErrorLike;
+		if (name === 'AbortError' || name === 'CanceledError' || code === 'ERR_CANCELED') return undefined;
+		if (typeof code === 'string' && RETRYABLE_CONNECTION_CODES.has(code)) {
+			return new FalConnectionError(code, typeof message === 'string' ? message : code);
+		}
+		if (typeof message === 'string' && SOCKET_HANG_UP.test(message)) hangUp = message;
+		current = cause ?? errorResponse;
+	}
+	return hangUp ? new FalConnectionError('ECONNRESET', hangUp) : undefined;
+}
