@@ -251,7 +251,7 @@ export const generateOptions: INodeProperties = {
 			name: 'queuePriority',
 			type: 'options',
 			options: [
-				{ name: 'Normal', value: 'normal', description: "fal's default" },
+				{ name: 'Normal', value: 'normal', description: 'The default: first come, first served among your requests' },
 				{ name: 'Low', value: 'low', description: 'Lets your other, normal-priority requests go first in fal\'s queue' },
 			],
 			default: 'normal',
