@@ -23,7 +23,8 @@ export interface FalRequest {
 	url: string;
 	/** JSON (an object), raw bytes, or a readable stream of bytes. */
 	body?: IDataObject | Buffer | StreamBody;
-	headers?: Record<string, string>;
+	/** `false` leaves a header out that the HTTP client would otherwise add. */
+	headers?: Record<string, string | false>;
 	/** Send the Fal API credential: true for fal's API, false for the upload URLs fal returns. */
 	authenticated: boolean;
 	/** Answer the body as a stream instead of parsed JSON (the status stream). */

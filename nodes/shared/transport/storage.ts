@@ -102,7 +102,8 @@ export function createStorage(ctx: FalContext, hosts: FalHosts, signalFor: (own?
 		for await (const part of splitIntoParts(await file.open(), MULTIPART_PART_BYTES)) {
 			partNumber++;
 			const url = multipartUrl(target, partNumber);
-			const headers = { 'Content-Length': String(part.length) };
+			// No Content-Type, as fal-js sends parts; `false` stops axios from adding its form default.
+			const headers = { 'Content-Length': String(part.length), 'Content-Type': false as const };
 			const answer = await withRetries(
 				async () => await sendFalRequest<UploadedPart>(ctx, { method: 'PUT', url, headers, body: part, authenticated: false, abortSignal: signal }),
 				DEFAULT_RETRY,
