@@ -2,7 +2,9 @@
  * Behind an outbound proxy: a real n8n 2.41.1 started with HTTP_PROXY/HTTPS_PROXY pointing at a local
  * forward proxy (test/proxy/forwardProxy.ts) runs an image-to-video workflow (binary image uploaded to
  * fal storage, job queued, followed, result fetched, MP4 downloaded). Every request the fake fal sees
- * must have come through the proxy, and the key must only ever go to the API host.
+ * must have come through the proxy, and the key must only ever go to the API host. The credential's
+ * API Host names the fake as `localhost`, while the video URLs it hands out name it `127.0.0.1`: two
+ * hosts to the client, like fal's queue and its CDN, so "the key only to the API host" can fail.
  *
  * How n8n 2.41 routes proxies: its request helpers (@n8n/backend-network) pick an agent per request
  * from proxy-from-env 1.1.0 (`http_proxy`/`HTTP_PROXY`, `https_proxy`/`HTTPS_PROXY`, `all_proxy`,
@@ -72,7 +74,7 @@ describe('Seedance in a real n8n behind an HTTP(S) proxy', () => {
 			NO_PROXY: '',
 			no_proxy: '',
 		});
-		await n8n.importCredentials([{ ...CREDENTIAL, apiKey: SECRET_KEY, apiHost: fake.url }]);
+		await n8n.importCredentials([{ ...CREDENTIAL, apiKey: SECRET_KEY, apiHost: `http://localhost:${fake.port}` }]);
 		await n8n.importWorkflows([workflow]);
 	});
 
@@ -99,10 +101,13 @@ describe('Seedance in a real n8n behind an HTTP(S) proxy', () => {
 		expect(direct).toEqual([]);
 
 		// …and the proxy's own log holds exactly the requests fal saw.
-		const apiHost = new URL(fake.url).host;
-		const viaProxy = proxy.log.filter((entry) => entry.target === apiHost).map((entry) => `${entry.method} ${new URL(entry.url).pathname}`);
-		expect(viaProxy.sort()).toEqual(fake.log.map((entry) => `${entry.method} ${entry.path}`).sort());
+		const apiHost = `localhost:${fake.port}`;
+		const cdnHost = `127.0.0.1:${fake.port}`;
+		const toFake = proxy.log.filter((entry) => entry.target === apiHost || entry.target === cdnHost);
+		expect(toFake.map((entry) => `${entry.method} ${new URL(entry.url).pathname}`).sort()).toEqual(fake.log.map((entry) => `${entry.method} ${entry.path}`).sort());
 
+		// The video came from the URL fal gave (the CDN host here), and only the API host got the key.
+		expect(toFake.filter((entry) => entry.target === cdnHost).map((entry) => entry.method)).toEqual(['GET']);
 		const keyedTargets = new Set(proxy.log.filter((entry) => entry.carriedSecret).map((entry) => entry.target));
 		expect([...keyedTargets]).toEqual([apiHost]);
 		expect(output).not.toContain(SECRET_KEY);
