@@ -8,7 +8,8 @@
  *   4. starts the fake fal (test/fake-fal/cli.js) on 127.0.0.1:9710;
  *   5. imports the credential "Fal API (local demo)" and the workflows in examples/;
  *   6. runs `n8n start` on http://localhost:5678 with a ready owner account (no setup screen).
- * Ctrl-C stops n8n and the fake. Options: --port 5678, --fal-port 9710, --job-ms 3000 (fake job time).
+ * Ctrl-C stops n8n and the fake. Options: --port 5678, --fal-port 9710, --job-ms 3000 (fake job time),
+ * --dir <n8n user folder> (default .n8n-local), --no-build (use the dist/ already built).
  */
 const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -16,14 +17,20 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const local = require('./lib/n8n-local');
+const { filterN8nOutput } = require('./lib/n8n-noise');
 
-const LOCAL_DIR = path.join(local.ROOT, '.n8n-local');
+const LOCAL_DIR = path.resolve(local.ROOT, textOption('dir', '.n8n-local'));
 const EXAMPLES_DIR = path.join(local.ROOT, 'examples');
 const DEMO_API_KEY = 'demo-key';
 const DEMO_CREDENTIAL = { id: 'falLocalDemo0001', name: 'Fal API (local demo)' };
 /** Where the batch example writes its MP4s; n8n 2.x only lets nodes touch allow-listed folders. */
 const EXAMPLE_OUTPUT_DIR = '/tmp/seedance-videos';
 const STOP_GRACE_MS = 15000;
+
+function textOption(name, fallback) {
+	const index = process.argv.indexOf(`--${name}`);
+	return index > 0 && process.argv[index + 1] ? process.argv[index + 1] : fallback;
+}
 
 function option(name, fallback) {
 	const index = process.argv.indexOf(`--${name}`);
@@ -132,7 +139,9 @@ async function main() {
 	process.on('SIGINT', () => stopAll(0));
 	process.on('SIGTERM', () => stopAll(0));
 
-	await timed('building the package (npm run build)', () => local.run('npm', ['run', 'build']));
+	if (!process.argv.includes('--no-build')) {
+		await timed('building the package (npm run build)', () => local.run('npm', ['run', 'build']));
+	}
 	const { nodeBin, n8nBin } = await timed('provisioning Node 24 + n8n (cached after the first run)', () =>
 		local.provision({ echo: true }),
 	);
@@ -141,7 +150,7 @@ async function main() {
 		await local.installPackage(packed, LOCAL_DIR);
 		return packed;
 	});
-	say(`installed ${path.relative(local.ROOT, tarball)} into .n8n-local/.n8n/nodes/node_modules/${local.PACKAGE_NAME}`);
+	say(`installed ${path.relative(local.ROOT, tarball)} into ${path.relative(local.ROOT, LOCAL_DIR)}/.n8n/nodes/node_modules/${local.PACKAGE_NAME}`);
 
 	const fakeUrl = await timed(`starting the fake fal on port ${falPort}`, () => startFakeFal(falPort, jobMs));
 	fs.mkdirSync(EXAMPLE_OUTPUT_DIR, { recursive: true });
@@ -157,8 +166,10 @@ async function main() {
 	say(`starting n8n on http://localhost:${port} …`);
 	const n8n = startChild(nodeBin, [n8nBin, 'start'], {
 		env: { ...env, N8N_RUNNERS_BROKER_PORT: String(await local.freePort()) },
-		stdio: ['ignore', 'inherit', 'inherit'],
+		stdio: ['ignore', 'pipe', 'pipe'],
 	});
+	filterN8nOutput(n8n.stdout, process.stdout);
+	filterN8nOutput(n8n.stderr, process.stderr);
 	n8n.once('exit', (code, signal) => {
 		if (!stopping) {
 			say(`n8n exited (${signal ?? code})`);
