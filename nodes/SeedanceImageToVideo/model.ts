@@ -33,11 +33,22 @@ export interface Tier extends Variant {
 	description: string;
 }
 
-const DESCRIPTIONS: Record<TierId, string> = {
-	fast: 'Lower latency and price ($0.2419 per second of 720p), same quality',
-	standard: 'Offers 1080p and 4K ($0.3024 per second of 720p)',
-	mini: 'Cheapest tier ($0.1512 per second of 720p), no bitrate mode',
+/** What each tier trades; resolutions, bitrate mode and price come from the family schema. */
+const TRADE_OFFS: Record<TierId, string> = {
+	fast: 'Quicker and cheaper than Standard',
+	standard: 'Slowest and dearest; the only tier with 1080p and 4K',
+	mini: 'Cheapest (fal publishes no speed for it)',
 };
+
+/** The hint under each Model Tier option: speed, price, resolutions, bitrate. */
+function describeTier(variant: Variant): string {
+	const seconds = 10;
+	const perSecond = (estimateFamilyCost(variant, { resolution: '720p', duration: String(seconds) as CostInput['duration'] }) ?? 0) / seconds;
+	const bitrate = variant.hasBitrateMode ? 'bitrate standard or high' : 'no bitrate choice';
+	return `${TRADE_OFFS[variant.id]} · $${perSecond.toFixed(4)} per second at 720p · ${variant.resolutions.join(', ')} · ${bitrate}`;
+}
+
+const DESCRIPTIONS = Object.fromEntries(variantsOf('image-to-video').map((variant) => [variant.id, describeTier(variant)])) as Record<TierId, string>;
 
 export const TIERS: readonly Tier[] = variantsOf('image-to-video').map((variant) => ({ ...variant, description: DESCRIPTIONS[variant.id] }));
 

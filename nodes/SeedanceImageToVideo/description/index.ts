@@ -23,7 +23,7 @@ const tierField: INodeProperties = {
 	name: 'tier',
 	type: 'options',
 	default: DEFAULT_TIER,
-	description: 'Seedance 2.0 tier; requests made with one tier are looked up with the same tier',
+	description: 'Fast, Standard and Mini differ in speed, price, resolutions and bitrate (see each option). Get Status / Get Result / Cancel use the tier the request was made with.',
 	options: TIERS.map((tier) => ({ name: tier.label, value: tier.id, description: `${tier.description} · ${tier.endpoint}` })),
 };
 
