@@ -50,10 +50,10 @@ with_heartbeat() {
 # npm logs each manifest and tarball it fetches at --loglevel=http into $npm_log: count them.
 n8n_install_progress() {
   local manifests tarballs
-  manifests=$(grep -c '^npm http fetch GET .*registry.*[^z] ' "$npm_log" 2>/dev/null || true)
+  manifests=$(grep -c '^npm http fetch GET' "$npm_log" 2>/dev/null || true)
   tarballs=$(grep -c '\.tgz' "$npm_log" 2>/dev/null || true)
   if [ "${tarballs:-0}" -eq 0 ]; then
-    echo "resolving the dependency tree (${manifests:-0} package manifests read); next: about $N8N_PACKAGES_EXPECTED packages to fetch and unpack, then compiling sqlite3 (about a minute)"
+    echo "resolving: ${manifests:-0} of about $N8N_PACKAGES_EXPECTED package manifests read; next: fetching and unpacking the packages, then compiling sqlite3 (about a minute)"
   else
     echo "${tarballs} of about $N8N_PACKAGES_EXPECTED packages fetched and unpacking; next: compiling sqlite3 (about a minute)"
   fi
@@ -81,14 +81,18 @@ rebuild_sqlite3() {
     npm rebuild sqlite3 --ignore-scripts=false --foreground-scripts=false --loglevel=error >&2)
 }
 
+# npm's own output goes to $npm_log, where n8n_install_progress counts what it fetched.
+npm_install_n8n() {
+  env PATH="$(dirname "$node_bin"):$PATH" npm install --prefix "$n8n_dir" --no-audit --no-fund \
+    --ignore-scripts --loglevel=http "n8n@$N8N_VERSION" >"$npm_log" 2>&1
+}
+
 install_n8n() {
   log "installing n8n $N8N_VERSION into $n8n_dir (once; 3-7 minutes, progress every ${PROGRESS_EVERY_S} s)"
   rm -rf "$n8n_dir" && mkdir -p "$n8n_dir"
   echo '{"name":"n8n-runtime","private":true}' > "$n8n_dir/package.json"
   npm_log="$CACHE_DIR/n8n-$N8N_VERSION.install.log"
-  with_heartbeat "n8n install" n8n_install_progress \
-    env PATH="$(dirname "$node_bin"):$PATH" npm install --prefix "$n8n_dir" --no-audit --no-fund \
-    --ignore-scripts --loglevel=http "n8n@$N8N_VERSION" >"$npm_log" 2>&1 \
+  with_heartbeat "n8n install" n8n_install_progress npm_install_n8n \
     || { grep -v '^npm http ' "$npm_log" | tail -30 >&2; log "npm install of n8n failed (full log: $npm_log)"; return 1; }
   grep -v '^npm http ' "$npm_log" | grep -v '^$' | sed 's/^/[provision] npm: /' >&2 || true
   rm -f "$npm_log"

@@ -22,6 +22,7 @@ describe('Generate Video, Wait for Completion', () => {
 		const video = item.binary?.data;
 		expect(video?.mimeType).toBe('video/mp4');
 		expect(video?.fileName).toBe(`seedance-${String(item.json.requestId)}.mp4`);
+		expect((item.json.video as { fileName?: string }).fileName).toBe(video?.fileName);
 		expect(video?.fileExtension).toBe('mp4');
 		expect(await result.readBinary(item)).toEqual(SAMPLE_VIDEO);
 		expect(result.binaryFilePath(item)).toBeDefined();
@@ -144,6 +145,7 @@ describe('Generate Video, Wait for Completion', () => {
 		const named = await runSeedance(fake, generateParameters({ options: { binaryPropertyName: 'video', fileName: 'clip' } }));
 		expect(Object.keys(named.items[0].binary ?? {})).toEqual(['video']);
 		expect(named.items[0].binary?.video.fileName).toBe('clip.mp4');
+		expect((named.items[0].json.video as { fileName?: string }).fileName).toBe('clip.mp4');
 
 		fake.log.length = 0;
 		const urlOnly = await runSeedance(fake, generateParameters({ options: { returnUrlOnly: true } }));

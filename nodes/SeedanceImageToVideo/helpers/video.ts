@@ -53,5 +53,7 @@ export async function videoOutputItem(
 	const pairedItem = { item: itemIndex };
 	if (options.returnUrlOnly) return { json, pairedItem };
 	const binary = await downloadVideo(ctx, output.video.url, videoFileName(requestId, options.fileName), abortSignal);
-	return { json, binary: { [options.binaryPropertyName]: binary }, pairedItem };
+	// The JSON names the file the item carries, not the name fal gave it on its CDN.
+	const video = typeof json.video === 'object' && json.video !== null ? (json.video as IDataObject) : {};
+	return { json: { ...json, video: { ...video, fileName: binary.fileName } }, binary: { [options.binaryPropertyName]: binary }, pairedItem };
 }
