@@ -88,7 +88,7 @@ npm_install_n8n() {
 }
 
 install_n8n() {
-  log "installing n8n $N8N_VERSION into $n8n_dir (once; 3-7 minutes, progress every ${PROGRESS_EVERY_S} s)"
+  log "installing n8n $N8N_VERSION into $n8n_dir (once; 4-12 minutes, progress every ${PROGRESS_EVERY_S} s)"
   rm -rf "$n8n_dir" && mkdir -p "$n8n_dir"
   echo '{"name":"n8n-runtime","private":true}' > "$n8n_dir/package.json"
   npm_log="$CACHE_DIR/n8n-$N8N_VERSION.install.log"
