@@ -11,6 +11,8 @@ import * as path from 'path';
 const ROOT = path.resolve(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
 	n8n: { nodes: string[]; credentials: string[] };
+	scripts: Record<string, string>;
+	publishConfig?: Record<string, unknown>;
 };
 
 let files: string[];
@@ -33,4 +35,10 @@ test('the package has no source maps (their sources are not shipped) and no .d.t
 
 test('the package ships no sources, tests or local state', () => {
 	expect(files.filter((file) => /^(nodes|credentials|test|scripts|bench|examples|docs)\//.test(file) || file.endsWith('.ts'))).toEqual([]);
+});
+
+test('npm publish builds dist/ first, although the project turns lifecycle scripts off for installs', () => {
+	expect(readFileSync(path.join(ROOT, '.npmrc'), 'utf8')).toMatch(/^ignore-scripts=true$/m);
+	expect(pkg.publishConfig?.['ignore-scripts']).toBe(false);
+	expect(pkg.scripts.prepack).toBe('npm run build');
 });
