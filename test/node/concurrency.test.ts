@@ -3,7 +3,8 @@ import { API_KEY, generateParameters, runSeedance } from './seedance';
 
 let fake: FakeFal;
 beforeAll(async () => {
-	fake = await startFakeFal({ apiKey: API_KEY, queueMs: 20, jobMs: 400 });
+	// Jobs long enough that six submits overlap even on a loaded machine (CI shares two cores).
+	fake = await startFakeFal({ apiKey: API_KEY, queueMs: 20, jobMs: 2000 });
 });
 afterAll(async () => await fake.close());
 beforeEach(() => {
