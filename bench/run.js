@@ -7,14 +7,15 @@
  *   node bench/run.js [--job-ms 5000] [--items 20] [--latency-jobs 60] [--video-mb 0]
  *                     [--memory-mb 50,500] [--n8n-job-ms 5000,6000] [--only concurrency,latency,…]
  *                     [--webhook-jobs 60] [--webhook-items 5] [--webhook-gap-ms 250]
- *                     [--skip-n8n] [--skip-serial] [--no-write]
+ *                     [--queue-executions 200] [--queue-job-ms 20000] [--queue-fal-concurrency N]
+ *                     [--skip-n8n] [--skip-queue] [--skip-serial] [--no-write]
  * Each flag also reads from the environment: BENCH_JOB_MS, BENCH_ITEMS, …, BENCH_SKIP_N8N=1.
  */
 const path = require('node:path');
 
 const report = require('./lib/report');
 
-const SCENARIOS = ['concurrency', 'latency', 'overhead', 'memory', 'n8n', 'webhook'];
+const SCENARIOS = ['concurrency', 'latency', 'overhead', 'memory', 'n8n', 'webhook', 'queue'];
 
 function flag(name, fallback) {
 	const index = process.argv.indexOf(`--${name}`);
@@ -45,6 +46,11 @@ function readConfig() {
 		memoryMb: String(flag('memory-mb', '50,500')).split(',').map(Number).filter((mb) => mb > 0),
 		only: flag('only', SCENARIOS.join(',')).split(','),
 		skipN8n: switchOn('skip-n8n'),
+		// Queue mode (bench/scenarios/queue.js): N executions of one item, T at the fake, fal's cap.
+		queueExecutions: Number(flag('queue-executions', 200)),
+		queueJobMs: Number(flag('queue-job-ms', 20000)),
+		queueFalConcurrency: Number(flag('queue-fal-concurrency', Infinity)),
+		skipQueue: switchOn('skip-queue'),
 		skipSerial: switchOn('skip-serial'),
 		write: !process.argv.includes('--no-write'),
 	};
@@ -58,6 +64,7 @@ function describeConfig(config) {
 		`video ${config.videoMb > 0 ? `${config.videoMb} MB generated` : '41 KB sample'} (scenarios 1–3)`,
 		`memory ${config.memoryMb.join(' / ')} MB`,
 		`real n8n ${config.skipN8n ? 'skipped (--skip-n8n)' : `${config.n8nItems} items, T = ${config.n8nJobMs.map((ms) => ms / 1000).join(' / ')} s; webhook resume ${config.webhookJobs} jobs in executions of ${config.webhookItems}, completions ${config.webhookGapMs} ms apart`}`,
+		`queue mode ${config.skipN8n || config.skipQueue ? 'skipped' : `${config.queueExecutions} executions, T = ${config.queueJobMs / 1000} s, fal concurrency ${Number.isFinite(config.queueFalConcurrency) ? config.queueFalConcurrency : 'unlimited'}`}`,
 	].join(', ');
 }
 

@@ -95,9 +95,11 @@ class QueueStack {
 	 * @param {boolean} [o.hermetic]  drop N8N_*, DB_*, … from our own env (tests)
 	 * @param {(name: string, line: string) => void} [o.onLine]  each output line of each process
 	 * @param {(message: string) => void} [o.say]  progress
+	 * @param {{redisServer: string, pgBin: string}} [o.tools]  from provisionQueueTools() (else run it)
 	 */
 	constructor(o) {
 		this.o = { workers: 2, say: () => {}, onLine: () => {}, env: {}, ...o };
+		this.tools = o.tools;
 		this.dir = o.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'seedance-queue-'));
 		this.processes = new Map();
 		this.stopping = false;
