@@ -52,11 +52,17 @@ function rssMb(pid) {
 	}
 }
 
-/** The workflow's executions (up to 1000), newest first. */
+/** All the workflow's executions, newest first (n8n pages them 100 at a time behind a cursor). */
 async function executionsOf(rest, workflowId) {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const { results } = await rest.get(`/rest/executions?filter=${filter}&limit=1000`);
-	return results;
+	const all = [];
+	let cursor;
+	do {
+		const page = await rest.get(`/rest/executions?filter=${filter}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+		all.push(...page.results);
+		cursor = page.results.length === 100 ? page.nextCursor : undefined;
+	} while (cursor);
+	return all;
 }
 
 async function measureMode(stack, rest, fake, spec, config) {

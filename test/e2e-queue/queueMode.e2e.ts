@@ -264,6 +264,8 @@ describe('queue mode: main + 2 workers + webhook processor, PostgreSQL, Redis', 
 		// finds the execution first; either way it is over and is not retried (maxStalledCount 0).
 		expect(['error', 'crashed']).toContain(crashed.status);
 		expect(fake.jobs.get(jobs.completion.requestId)?.cancelled).toBe(false);
+		// …but not silently: the killed worker's log names the fal request and the execution.
+		expect(stack.log(victim as string)).toContain(`Seedance: submitted fal request ${jobs.completion.requestId} for item 0 of execution ${crashed.id}`);
 		expect((await rest.executions(COMPLETION.id)).length).toBe(beforeCompletion + 1);
 
 		// The webhook-mode execution held no worker while fal generated: the callback resumes it on

@@ -9,6 +9,7 @@ import { resolveImage } from '../../helpers/images';
 import { describeParameters, describeResult, describeTimings } from '../../helpers/output';
 import { readGenerateOptions, readGenerateRequest, type GenerateRequest } from '../../helpers/parameters';
 import { waitForCompletion, type FalJob, type JobTimings } from '../../helpers/queue';
+import { logSubmitted } from '../../helpers/submitLog';
 import { videoOutputItem } from '../../helpers/video';
 import type { ItemContext, Operation } from '../types';
 import { submitAndWaitForWebhook } from './waitForWebhook';
@@ -66,6 +67,7 @@ async function generateAndWait(item: ItemContext): Promise<INodeExecutionData[]>
 	const timings: JobTimings = { submittedAt: Date.now() };
 	const submitted = await client.queue.submit(request.tier.endpoint, { input, priority: options.queuePriority, abortSignal: signal });
 	const job: FalJob = { endpoint: request.tier.endpoint, requestId: submitted.request_id };
+	logSubmitted(ctx, job.requestId, itemIndex, job.endpoint);
 	const deadline = timings.submittedAt + options.waitTimeoutSeconds * 1000;
 	await waitForCompletion(client, job, timings, { deadline, signal }, options.waitTimeoutSeconds);
 
