@@ -86,7 +86,10 @@ async function pollStatus(client: FalTransport, job: FalJob, timings: JobTimings
 			abortSignal: signalUntil(limits.deadline, limits.signal),
 		});
 		if (recordStatus(timings, status)) return;
-		await sleep(Math.max(0, Math.min(POLL_INTERVAL_MS, limits.deadline - Date.now())), limits.signal);
+		// A signal of its own: every item of the batch waiting on the shared one trips Node's
+		// listener-leak warning above 10 items.
+		const wait = limits.signal ? AbortSignal.any([limits.signal]) : undefined;
+		await sleep(Math.max(0, Math.min(POLL_INTERVAL_MS, limits.deadline - Date.now())), wait);
 	}
 }
 

@@ -2,9 +2,11 @@
  * fal's queue and storage over n8n's own HTTP helpers: no runtime dependency, n8n's proxy and
  * network rules apply, and the key goes to one host only (README, "How the node talks to fal").
  */
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
 import { falHosts } from './hosts';
 import { createQueue, type FalQueue } from './queue';
-import type { FalContext } from './request';
+import { sendFalRequest, type FalContext, type SendFalRequest } from './request';
 import { createStorage, type FalStorage } from './storage';
 
 export { FalApiError, FalConnectionError } from './errors';
@@ -25,8 +27,9 @@ export interface FalTransport {
 }
 
 /**
- * One transport per execution (or webhook call) and credential. Every request's abort signal
- * combines the caller's with the execution's cancel signal (Stop, workflow timeout).
+ * One transport per execution (or webhook call) and credential; `credentials` is the Fal API
+ * credential as `getCredentials('falApi')` returned it, handed back to n8n with each request. Every
+ * request's abort signal combines the caller's with the execution's cancel signal (Stop, timeout).
  */
 export function createFalTransport(ctx: FalContext, credentials: FalCredentials): FalTransport {
 	const hosts = falHosts(credentials.apiHost);
@@ -36,5 +39,9 @@ export function createFalTransport(ctx: FalContext, credentials: FalCredentials)
 		if (signals.length < 2) return signals[0];
 		return AbortSignal.any(signals);
 	};
-	return { queue: createQueue(ctx, hosts, signalFor), storage: createStorage(ctx, hosts, signalFor) };
+	const reference = ctx.getNode().credentials?.falApi;
+	const data = credentials as unknown as ICredentialDataDecryptedObject;
+	const credential = { credentialsDecrypted: { id: reference?.id ?? '', name: reference?.name ?? 'Fal API', type: 'falApi', data } };
+	const send: SendFalRequest = async (request) => await sendFalRequest(ctx, request, credential);
+	return { queue: createQueue(send, hosts, signalFor), storage: createStorage(send, hosts, signalFor) };
 }

@@ -6,7 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { queueRequestUrl, submitUrl, type FalHosts } from './hosts';
-import { headerValue, sendFalRequest, type FalContext, type StreamBody } from './request';
+import { headerValue, type SendFalRequest, type StreamBody } from './request';
 import { DEFAULT_RETRY, RESULT_RETRY, STATUS_RETRY, SUBMIT_RETRY, withRetries } from './retry';
 import { readStatusEvents } from './statusStream';
 
@@ -99,7 +99,7 @@ export interface FalQueue {
 
 const logsQuery = (logs: boolean | undefined) => `?logs=${logs ? '1' : '0'}`;
 
-export function createQueue(ctx: FalContext, hosts: FalHosts, signalFor: (own?: AbortSignal) => AbortSignal | undefined): FalQueue {
+export function createQueue(send: SendFalRequest, hosts: FalHosts, signalFor: (own?: AbortSignal) => AbortSignal | undefined): FalQueue {
 	return {
 		async submit(endpoint, options) {
 			const signal = signalFor(options.abortSignal);
@@ -111,14 +111,14 @@ export function createQueue(ctx: FalContext, hosts: FalHosts, signalFor: (own?: 
 				authenticated: true,
 				abortSignal: signal,
 			};
-			const response = await withRetries(async () => await sendFalRequest<QueueSubmitted>(ctx, request), SUBMIT_RETRY, signal);
+			const response = await withRetries(async () => await send<QueueSubmitted>(request), SUBMIT_RETRY, signal);
 			return response.body;
 		},
 
 		async status(endpoint, options) {
 			const signal = signalFor(options.abortSignal);
 			const url = queueRequestUrl(hosts, endpoint, options.requestId, `/status${logsQuery(options.logs)}`);
-			const response = await withRetries(async () => await sendFalRequest<QueueStatus>(ctx, { method: 'GET', url, authenticated: true, abortSignal: signal }), STATUS_RETRY, signal);
+			const response = await withRetries(async () => await send<QueueStatus>({ method: 'GET', url, authenticated: true, abortSignal: signal }), STATUS_RETRY, signal);
 			return response.body;
 		},
 
@@ -127,7 +127,7 @@ export function createQueue(ctx: FalContext, hosts: FalHosts, signalFor: (own?: 
 			const url = queueRequestUrl(hosts, endpoint, options.requestId, `/status/stream${logsQuery(options.logs)}`);
 			const response = await withRetries(
 				async () =>
-					await sendFalRequest<StreamBody>(ctx, { method: 'GET', url, headers: { Accept: 'text/event-stream' }, authenticated: true, stream: true, abortSignal: signal }),
+					await send<StreamBody>({ method: 'GET', url, headers: { Accept: 'text/event-stream' }, authenticated: true, stream: true, abortSignal: signal }),
 				DEFAULT_RETRY,
 				signal,
 			);
@@ -137,7 +137,7 @@ export function createQueue(ctx: FalContext, hosts: FalHosts, signalFor: (own?: 
 		async result<T>(endpoint: string, options: RequestOptions) {
 			const signal = signalFor(options.abortSignal);
 			const url = queueRequestUrl(hosts, endpoint, options.requestId);
-			const response = await withRetries(async () => await sendFalRequest<T>(ctx, { method: 'GET', url, authenticated: true, abortSignal: signal }), RESULT_RETRY, signal);
+			const response = await withRetries(async () => await send<T>({ method: 'GET', url, authenticated: true, abortSignal: signal }), RESULT_RETRY, signal);
 			return { data: response.body, requestId: headerValue(response.headers, 'x-fal-request-id') ?? '' };
 		},
 
@@ -145,7 +145,7 @@ export function createQueue(ctx: FalContext, hosts: FalHosts, signalFor: (own?: 
 			// Cancelling is what follows a Stop, so the execution's (aborted) signal must not stop it.
 			const signal = options.abortSignal;
 			const url = queueRequestUrl(hosts, endpoint, options.requestId, '/cancel');
-			await withRetries(async () => await sendFalRequest(ctx, { method: 'PUT', url, authenticated: true, abortSignal: signal }), DEFAULT_RETRY, signal);
+			await withRetries(async () => await send({ method: 'PUT', url, authenticated: true, abortSignal: signal }), DEFAULT_RETRY, signal);
 		},
 	};
 }

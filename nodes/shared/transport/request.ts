@@ -4,7 +4,15 @@
  * ('falApi': the credential's `authenticate` adds `Authorization: Key …`); the upload PUTs to the
  * URLs fal hands out go through plain `httpRequest`, without the key, as fal-js sends them.
  */
-import type { GenericValue, IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	GenericValue,
+	IAdditionalCredentialOptions,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
 import { connectionErrorOf, FalApiError } from './errors';
 import { parseRetryAfter } from './retry';
@@ -31,6 +39,9 @@ export interface FalRequest {
 	stream?: boolean;
 	abortSignal?: AbortSignal;
 }
+
+/** Sends one request to fal (`sendFalRequest` bound to a context and its credential). */
+export type SendFalRequest = <T>(request: FalRequest) => Promise<FalResponse<T>>;
 
 export interface FalResponse<T> {
 	status: number;
@@ -118,13 +129,15 @@ function authenticationContext(ctx: FalContext): FalContext {
 /**
  * Sends one request and answers status, headers and body for a 2xx; anything else throws a
  * `FalApiError` (fal's status, body, request id) or a `FalConnectionError` (no answer at all).
+ * `credential` is the Fal API credential already read for this execution: handed to n8n, it spares
+ * a credential lookup and decryption per request (n8n still applies its `authenticate`).
  */
-export async function sendFalRequest<T>(ctx: FalContext, request: FalRequest): Promise<FalResponse<T>> {
+export async function sendFalRequest<T>(ctx: FalContext, request: FalRequest, credential?: IAdditionalCredentialOptions): Promise<FalResponse<T>> {
 	const options = toHttpOptions(request);
 	let response: FullResponse;
 	try {
 		response = (request.authenticated
-			? await ctx.helpers.httpRequestWithAuthentication.call(authenticationContext(ctx), 'falApi', options)
+			? await ctx.helpers.httpRequestWithAuthentication.call(authenticationContext(ctx), 'falApi', options, credential)
 			: await ctx.helpers.httpRequest(options)) as FullResponse;
 	} catch (error) {
 		throw connectionErrorOf(error) ?? error;

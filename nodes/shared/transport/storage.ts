@@ -5,7 +5,7 @@
  * from a stream where the caller has one, so a large file is never held whole in memory.
  */
 import { uploadUrlFor, type FalHosts } from './hosts';
-import { sendFalRequest, type FalContext, type StreamBody } from './request';
+import type { SendFalRequest, StreamBody } from './request';
 import { DEFAULT_RETRY, withRetries } from './retry';
 
 const MEGABYTE = 1024 * 1024;
@@ -70,12 +70,12 @@ export async function* splitIntoParts(source: Buffer | AsyncIterable<Buffer | st
 	if (pendingBytes > 0) yield Buffer.concat(pending);
 }
 
-export function createStorage(ctx: FalContext, hosts: FalHosts, signalFor: (own?: AbortSignal) => AbortSignal | undefined): FalStorage {
+export function createStorage(send: SendFalRequest, hosts: FalHosts, signalFor: (own?: AbortSignal) => AbortSignal | undefined): FalStorage {
 	async function initiate(file: UploadFile, kind: 'initiate' | 'initiate-multipart', signal?: AbortSignal): Promise<InitiatedUpload> {
 		const url = `${hosts.rest}/storage/upload/${kind}?storage_type=fal-cdn-v3`;
 		const body = { content_type: file.contentType, file_name: file.fileName };
 		const response = await withRetries(
-			async () => await sendFalRequest<InitiatedUpload>(ctx, { method: 'POST', url, body, authenticated: true, abortSignal: signal }),
+			async () => await send<InitiatedUpload>({ method: 'POST', url, body, authenticated: true, abortSignal: signal }),
 			DEFAULT_RETRY,
 			signal,
 		);
@@ -87,7 +87,7 @@ export function createStorage(ctx: FalContext, hosts: FalHosts, signalFor: (own?
 		const url = uploadUrlFor(hosts, uploadUrl);
 		const headers = { 'Content-Type': file.contentType, 'Content-Length': String(file.size) };
 		await withRetries(
-			async () => await sendFalRequest(ctx, { method: 'PUT', url, headers, body: await file.open(), authenticated: false, abortSignal: signal }),
+			async () => await send({ method: 'PUT', url, headers, body: await file.open(), authenticated: false, abortSignal: signal }),
 			DEFAULT_RETRY,
 			signal,
 		);
@@ -105,14 +105,14 @@ export function createStorage(ctx: FalContext, hosts: FalHosts, signalFor: (own?
 			// No Content-Type, as fal-js sends parts; `false` stops axios from adding its form default.
 			const headers = { 'Content-Length': String(part.length), 'Content-Type': false as const };
 			const answer = await withRetries(
-				async () => await sendFalRequest<UploadedPart>(ctx, { method: 'PUT', url, headers, body: part, authenticated: false, abortSignal: signal }),
+				async () => await send<UploadedPart>({ method: 'PUT', url, headers, body: part, authenticated: false, abortSignal: signal }),
 				DEFAULT_RETRY,
 				signal,
 			);
 			parts.push({ partNumber: answer.body.partNumber, etag: answer.body.etag });
 		}
 		const complete = { method: 'POST' as const, url: multipartUrl(target, 'complete'), body: { parts }, authenticated: false, abortSignal: signal };
-		await withRetries(async () => await sendFalRequest(ctx, complete), DEFAULT_RETRY, signal);
+		await withRetries(async () => await send(complete), DEFAULT_RETRY, signal);
 		return fileUrl;
 	}
 
