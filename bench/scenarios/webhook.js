@@ -146,7 +146,7 @@ async function run(config) {
 		n8n = N8nInstance.create('bench-webhook', { N8N_HOST: '127.0.0.1' });
 		await n8n.importCredentials([{ ...CREDENTIAL, apiKey: API_KEY, apiHost: fake.url }]);
 		await n8n.importWorkflows([
-			waitForWebhookWorkflow({ id: WORKFLOW_ID, name: 'Seedance wait for webhook (bench)', webhookPath: WEBHOOK_PATH, credential: CREDENTIAL, imageUrl: IMAGE_URL }),
+			waitForWebhookWorkflow({ id: WORKFLOW_ID, name: 'Seedance wait for webhook (bench)', webhookPath: WEBHOOK_PATH, credential: CREDENTIAL, imageUrl: IMAGE_URL, jwksUrl: fake.jwksUrl }),
 		]);
 		const baseUrl = await n8n.start();
 		const rest = new RestClient(baseUrl, await login(baseUrl));

@@ -9,10 +9,12 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { FAL_JWKS_URL } from '../shared/jwksCache';
+import { isFalRequestId } from '../shared/falRequestId';
+import { FAL_JWKS_URLS } from '../shared/jwksCache';
+import { parseHostList } from '../shared/mediaHosts';
 import { checkFalSignature, errorMessage, parseJsonBody, readWebhookDelivery, respond } from '../shared/webhookRequest';
 import { DEFAULT_TIER, getTier } from '../SeedanceImageToVideo/model';
-import { downloadVideo, videoFileName } from '../SeedanceImageToVideo/helpers/video';
+import { downloadPolicyOf, downloadVideo, videoFileName } from '../SeedanceImageToVideo/helpers/video';
 import { createFalTransport, type FalCredentials } from '../shared/transport';
 import {
 	FAL_WEBHOOK_STATUSES,
@@ -21,6 +23,8 @@ import {
 	type FalWebhookEvent,
 	type FalWebhookStatus,
 } from './falWebhookPayload';
+import { confirmWithFal } from './confirmWithFal';
+import { claimDelivery, DEDUPE_WINDOW_MS, markDelivered, releaseDelivery } from './deliveredRequests';
 
 /**
  * fal's queue reads results by owner/app and ignores the endpoint path (fal-protocol.md §1), so
@@ -45,9 +49,9 @@ export class SeedanceTrigger implements INodeType {
 		credentials: [
 			{
 				name: 'falApi',
-				// Only needed when fal leaves the output out of the webhook (payload_error): the
-				// result is then read from fal's queue with this key.
-				required: false,
+				// Every call is confirmed with fal's queue under this key: only your own jobs run
+				// the workflow, and the result is read from fal, not from the call's body.
+				required: true,
 			},
 		],
 		webhooks: [
@@ -61,7 +65,7 @@ export class SeedanceTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					"Give this node's Production URL to fal as the webhook URL: the Seedance Image-to-Video node does it in its Submit Only mode, or pass it yourself as <code>fal_webhook</code>. Each finished generation then starts this workflow once.",
+					"Give this node's Production URL to fal as the webhook URL: the Seedance Image-to-Video node does it in its Submit Only mode, or pass it yourself as <code>fal_webhook</code>. Each finished generation then starts this workflow once. Each call is checked with fal's queue using the Fal API credential: jobs made with another fal key are refused, and the video and seed come from fal's answer.",
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -83,7 +87,7 @@ export class SeedanceTrigger implements INodeType {
 					},
 				],
 				default: ['OK', 'ERROR'],
-				description: 'Which outcomes start the workflow. Others are acknowledged to fal and dropped.',
+				description: `Which outcomes start the workflow. Others are acknowledged to fal and dropped. A request starts the workflow once: fal's redeliveries within ${DEDUPE_WINDOW_MS / 3_600_000} hours are acknowledged and dropped.`,
 			},
 			{
 				displayName: 'Verify Signature',
@@ -125,12 +129,22 @@ export class SeedanceTrigger implements INodeType {
 				default: {},
 				options: [
 					{
+						displayName: 'Allowed Download Hosts',
+						name: 'allowedDownloadHosts',
+						type: 'string',
+						default: '',
+						placeholder: 'media.example.com, *.cdn.example.com',
+						description:
+							"Hosts the video may be downloaded from besides fal's media hosts (*.fal.media), separated by commas: for a proxy or mirror. Private and loopback addresses are fetched only when the credential's API Host is itself local.",
+					},
+					{
 						displayName: 'JWKS URL',
 						name: 'jwksUrl',
 						type: 'string',
-						default: FAL_JWKS_URL,
+						default: '',
+						placeholder: 'https://rest.fal.ai/.well-known/jwks.json',
 						description:
-							"Where fal publishes the public keys its webhooks are signed with. Change it only for a fal stand-in (tests, the offline demo).",
+							"Where fal publishes the public keys its webhooks are signed with. Empty: fal's own (rest.fal.ai, then rest.alpha.fal.ai). Set it only for a fal stand-in (tests, the offline demo).",
 					},
 				],
 			},
@@ -155,24 +169,50 @@ export class SeedanceTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const delivery = await readWebhookDelivery(this);
+		const options = this.getNodeParameter('options', {}) as { jwksUrl?: string; allowedDownloadHosts?: string };
 
 		if (this.getNodeParameter('verifySignature', true) as boolean) {
-			const options = this.getNodeParameter('options', {}) as { jwksUrl?: string };
-			// The trigger's deliveries share the process-wide replay guard: a replay answers 200
-			// (a delivery fal thinks failed is not retried again) and does not run the workflow.
-			const check = await checkFalSignature(this, delivery, { jwksUrl: options.jwksUrl?.trim() || FAL_JWKS_URL });
+			// A replay of the very same signed call answers 200 (duplicate) and runs nothing.
+			const check = await checkFalSignature(this, delivery, { jwksUrls: jwksUrlsFor(options.jwksUrl) });
 			if (!check.ok) {
 				respond(this, check.refusal.statusCode, check.refusal.body);
 				return { noWebhookResponse: true };
 			}
 		}
 
-		const event = parseFalWebhookBody(parseJsonBody(delivery.rawBody) ?? this.getBodyData());
-		if (!event) {
-			respond(this, 400, { error: 'not-a-fal-webhook', message: 'Expected a fal webhook body with request_id and status OK or ERROR.' });
+		const body = parseJsonBody(delivery.rawBody) ?? this.getBodyData();
+		const announced = parseFalWebhookBody(body);
+		if (!announced || !isFalRequestId(announced.requestId)) {
+			respond(this, 400, { error: 'not-a-fal-webhook', message: 'Expected a fal webhook body with a fal request_id and status OK or ERROR.' });
+			return { noWebhookResponse: true };
+		}
+		const { requestId } = announced;
+
+		const staticData = this.getWorkflowStaticData('node');
+		const claim = claimDelivery(staticData, requestId, Date.now());
+		if (claim === 'delivered') {
+			respond(this, 200, { received: true, duplicate: true });
+			return { noWebhookResponse: true };
+		}
+		if (claim === 'in-flight') {
+			// Another delivery of this request is being checked right now; fal delivers again later.
+			respond(this, 409, { received: false, retry: true, message: 'This request is being handled; deliver again later.' });
 			return { noWebhookResponse: true };
 		}
 
+		let confirmed: Confirmed;
+		try {
+			confirmed = await confirmRequest.call(this, requestId);
+		} finally {
+			// Nothing awaits between here and markDelivered, so no other delivery slips in.
+			releaseDelivery(requestId);
+		}
+		if (!('event' in confirmed)) {
+			respond(this, confirmed.statusCode, confirmed.body);
+			return { noWebhookResponse: true };
+		}
+		markDelivered(staticData, requestId, Date.now());
+		const event: FalWebhookEvent = { ...confirmed.event, gatewayRequestId: announced.gatewayRequestId, payloadError: announced.payloadError };
 		const events = this.getNodeParameter('events', [...FAL_WEBHOOK_STATUSES]) as FalWebhookStatus[];
 		if (!events.includes(event.status)) {
 			respond(this, 200, { received: true, ignored: event.status });
@@ -180,15 +220,43 @@ export class SeedanceTrigger implements INodeType {
 		}
 
 		// Answer fal before downloading: a slow download must not look like a failed delivery,
-		// which fal would retry (and the workflow would run twice). From here on nothing throws;
-		// problems are reported on the item instead, so the event is never lost.
+		// which fal would retry. From here on nothing throws; problems are reported on the item.
 		respond(this, 200, { received: true });
-		const item = await buildOutputItem.call(this, event);
+		const item = await buildOutputItem.call(this, event, parseHostList(options.allowedDownloadHosts));
 		return { noWebhookResponse: true, workflowData: [[item]] };
 	}
 }
 
-async function buildOutputItem(this: IWebhookFunctions, event: FalWebhookEvent): Promise<INodeExecutionData> {
+type Confirmed = { event: Omit<FalWebhookEvent, 'gatewayRequestId' | 'payloadError'> } | { statusCode: number; body: IDataObject };
+
+/** Looks the request up in fal's queue with this trigger's key: fal's answer is the event. */
+async function confirmRequest(this: IWebhookFunctions, requestId: string): Promise<Confirmed> {
+	const credentials = await this.getCredentials<FalCredentials>('falApi');
+	const client = createFalTransport(this, credentials);
+	const confirmation = await confirmWithFal(client, RESULT_ENDPOINT, requestId);
+	switch (confirmation.kind) {
+		case 'ok':
+			return { event: { requestId, status: 'OK', payload: confirmation.output } };
+		case 'error': {
+			const payload = confirmation.body;
+			const failed = parseFalWebhookBody({ request_id: requestId, status: 'ERROR', error: `Invalid status code: ${confirmation.httpStatus}`, payload });
+			return { event: failed ?? { requestId, status: 'ERROR', payload, error: `Invalid status code: ${confirmation.httpStatus}` } };
+		}
+		case 'not-yours':
+			this.logger.warn(`Seedance Trigger: fal does not know request ${requestId} under this trigger's Fal API key; the call was refused`);
+			return {
+				statusCode: 403,
+				body: { error: 'not-your-request', message: "This request is not known to fal under this trigger's Fal API key." },
+			};
+		case 'not-finished':
+			return { statusCode: 409, body: { received: false, retry: true, message: 'fal does not report this request as finished yet.' } };
+		case 'unavailable':
+			this.logger.error(`Seedance Trigger: could not confirm request ${requestId} with fal: ${confirmation.reason}`);
+			return { statusCode: 503, body: { received: false, retry: true, message: 'Could not confirm the request with fal; deliver again later.' } };
+	}
+}
+
+async function buildOutputItem(this: IWebhookFunctions, event: FalWebhookEvent, allowedDownloadHosts: string[]): Promise<INodeExecutionData> {
 	const json: IDataObject = { requestId: event.requestId };
 	if (event.gatewayRequestId) json.gatewayRequestId = event.gatewayRequestId;
 	json.status = event.status;
@@ -198,15 +266,10 @@ async function buildOutputItem(this: IWebhookFunctions, event: FalWebhookEvent):
 		json.result = event.payload;
 		return { json };
 	}
-
-	let result = event.payload;
-	if (!result && event.payloadError) {
-		json.payloadError = event.payloadError;
-		const fetched = await fetchResultFromQueue.call(this, event.requestId);
-		if ('error' in fetched) json.resultError = fetched.error;
-		else result = fetched.result;
-	}
+	if (event.payloadError) json.payloadError = event.payloadError;
+	const result = event.payload;
 	json.result = result;
+	if (typeof result?.seed === 'number') json.seed = result.seed;
 
 	const video = findVideo(result);
 	if (video) json.video = { ...video };
@@ -214,31 +277,17 @@ async function buildOutputItem(this: IWebhookFunctions, event: FalWebhookEvent):
 
 	const binaryPropertyName = (this.getNodeParameter('binaryPropertyName', DEFAULT_BINARY_PROPERTY) as string).trim() || DEFAULT_BINARY_PROPERTY;
 	try {
-		const binary = await downloadVideo(this, video.url, video.file_name ?? videoFileName(event.requestId));
+		const policy = await downloadPolicyOf(this, allowedDownloadHosts);
+		const binary = await downloadVideo(this, video.url, video.file_name ?? videoFileName(event.requestId), policy);
 		return { json, binary: { [binaryPropertyName]: binary } };
 	} catch (error) {
-		json.downloadError = `Could not download the video from ${video.url}: ${errorMessage(error)}`;
+		json.downloadError = errorMessage(error);
 		return { json };
 	}
 }
 
-/**
- * fal sends `payload: null` + `payload_error` when the output did not fit the webhook (fal-js#153);
- * the queue still has it for an hour. Needs the Fal API credential.
- */
-async function fetchResultFromQueue(
-	this: IWebhookFunctions,
-	requestId: string,
-): Promise<{ result: IDataObject } | { error: string }> {
-	if (!this.getNode().credentials?.falApi) {
-		return { error: 'fal left the result out of the webhook. Add a Fal API credential to this trigger to fetch it from the queue.' };
-	}
-	try {
-		const credentials = await this.getCredentials<FalCredentials>('falApi');
-		const fal = createFalTransport(this, credentials);
-		const { data } = await fal.queue.result(RESULT_ENDPOINT, { requestId });
-		return { result: (data ?? null) as IDataObject };
-	} catch (error) {
-		return { error: `Could not fetch the result of ${requestId} from fal's queue: ${errorMessage(error)}` };
-	}
+/** The trigger's JWKS URL when set, else fal's own with its fallback. */
+function jwksUrlsFor(configured: string | undefined): string[] {
+	const url = configured?.trim();
+	return url ? [url] : [...FAL_JWKS_URLS];
 }

@@ -13,8 +13,14 @@ import {
 	type WebhookHeaders,
 } from './webhookSignature';
 
-/** fal's published webhook keys (fal-protocol.md §3). */
-export const FAL_JWKS_URL = 'https://rest.alpha.fal.ai/.well-known/jwks.json';
+/**
+ * fal's published webhook keys (fal-protocol.md §3): fal-js's REST host first, the host of fal's
+ * docs example as the fallback. Not derived from the credential's API Host: a proxy for the queue
+ * does not serve them.
+ */
+export const FAL_JWKS_URL = 'https://rest.fal.ai/.well-known/jwks.json';
+export const FAL_JWKS_FALLBACK_URL = 'https://rest.alpha.fal.ai/.well-known/jwks.json';
+export const FAL_JWKS_URLS: readonly string[] = [FAL_JWKS_URL, FAL_JWKS_FALLBACK_URL];
 
 /** fal's docs: cache the JWKS for at most 24 hours. */
 export const JWKS_MAX_AGE_MS = 24 * 60 * 60 * 1000;

@@ -68,34 +68,46 @@ export type SignatureCheck = { ok: true; delivery: VerifySuccess } | { ok: false
 
 /**
  * Checks fal's signature on a delivery and says how to answer one that fails: 401 for a missing,
- * forged or stale signature; 503 when the keys cannot be loaded (fal delivers again later); 200
+ * forged or stale signature; 503 when no JWKS location gives keys (fal delivers again later); 200
  * for a replay of a call already received, so that fal does not retry it and nothing runs twice.
+ * The JWKS locations are tried in order: the next one when keys cannot be loaded or none verifies.
+ * The 503 goes to a caller not yet authenticated, so it carries no internal error text; the cause
+ * is logged.
  */
 export async function checkFalSignature(
 	ctx: IWebhookFunctions,
 	delivery: WebhookDelivery,
-	options: { jwksUrl: string; replayGuard?: ReplayGuard },
+	options: { jwksUrls: readonly string[]; replayGuard?: ReplayGuard | null },
 ): Promise<SignatureCheck> {
-	let verdict;
-	try {
-		verdict = await verifyFalWebhookWithJwks({
-			headers: delivery.headers,
-			rawBody: delivery.rawBody,
-			jwksUrl: options.jwksUrl,
-			nowMs: Date.now(),
-			replayGuard: options.replayGuard,
-			fetchJwks: async (url) => await ctx.helpers.httpRequest({ method: 'GET', url, json: true, timeout: JWKS_TIMEOUT_MS }),
-		});
-	} catch (error) {
-		// Without keys nothing can be verified; 503 makes fal deliver again later.
-		return {
-			ok: false,
-			refusal: { statusCode: 503, body: { error: 'jwks-unavailable', message: `Could not load fal's webhook keys: ${errorMessage(error)}` } },
-		};
+	let firstRefusal: WebhookRefusal | undefined;
+	const loadFailures: string[] = [];
+	for (const jwksUrl of options.jwksUrls) {
+		let verdict;
+		try {
+			verdict = await verifyFalWebhookWithJwks({
+				headers: delivery.headers,
+				rawBody: delivery.rawBody,
+				jwksUrl,
+				nowMs: Date.now(),
+				replayGuard: options.replayGuard,
+				fetchJwks: async (url) => await ctx.helpers.httpRequest({ method: 'GET', url, json: true, timeout: JWKS_TIMEOUT_MS }),
+			});
+		} catch (error) {
+			loadFailures.push(`${jwksUrl}: ${errorMessage(error)}`);
+			continue;
+		}
+		if (verdict.ok) return { ok: true, delivery: verdict };
+		if (verdict.reason === 'replayed') return { ok: false, refusal: { statusCode: 200, body: { received: true, duplicate: true } } };
+		firstRefusal ??= { statusCode: 401, body: { error: verdict.reason, message: verdict.message } };
+		// Only a signature no key verified is worth the next location; anything else is final.
+		if (verdict.reason !== 'bad-signature' && verdict.reason !== 'no-keys') break;
 	}
-	if (verdict.ok) return { ok: true, delivery: verdict };
-	if (verdict.reason === 'replayed') return { ok: false, refusal: { statusCode: 200, body: { received: true, duplicate: true } } };
-	return { ok: false, refusal: { statusCode: 401, body: { error: verdict.reason, message: verdict.message } } };
+	if (firstRefusal) return { ok: false, refusal: firstRefusal };
+	ctx.logger.error(`Could not load fal's webhook keys (JWKS), answered 503 so that fal delivers again: ${loadFailures.join('; ')}`);
+	return {
+		ok: false,
+		refusal: { statusCode: 503, body: { error: 'jwks-unavailable', message: "Could not load fal's webhook keys; deliver again later." } },
+	};
 }
 
 export function errorMessage(error: unknown): string {

@@ -2,7 +2,10 @@
  * The Seedance Trigger in a real `n8n start`: the workflow is published through n8n's REST API (what
  * the editor's Publish button does), fal's signed webhook at the production URL
  * `/webhook/<webhookId>/seedance` runs it with the video as binary, and forged or unsigned calls are
- * refused with 401 before anything runs.
+ * refused with 401 before anything runs. Ownership: a correctly signed webhook for another fal
+ * account's job is refused (403) after looking it up with the trigger's own key; a redelivery with a
+ * fresh signature runs nothing (static data saved by n8n between calls); a result naming a host other
+ * than fal's is not downloaded.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -15,6 +18,8 @@ const { startFakeFal } = require('../fake-fal');
 
 const SAMPLE_VIDEO = fs.readFileSync(path.join(__dirname, '..', 'fake-fal', 'fixtures', 'sample.mp4'));
 const API_KEY = 'trigger-e2e-key';
+const ATTACKER_KEY = 'someone-elses-key';
+const CREDENTIAL = { id: 'triggerE2eFal1', name: 'Fal (fake)' };
 const WEBHOOK_ID = 'seedance-e2e-trigger';
 const WORKFLOW_ID = 'e2eSeedanceTrigger1';
 const ENDPOINT = 'bytedance/seedance-2.0/fast/image-to-video';
@@ -33,6 +38,7 @@ function triggerWorkflow(jwksUrl: string): WorkflowJson {
 				typeVersion: 1,
 				position: [0, 0],
 				webhookId: WEBHOOK_ID,
+				credentials: { falApi: CREDENTIAL },
 				parameters: { options: { jwksUrl } },
 			},
 			{ id: 't2', name: 'Video arrived', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
@@ -60,8 +66,16 @@ describe('Seedance Trigger in n8n start (production webhook)', () => {
 	let delivered: { body: { request_id: string }; headers: Record<string, string> };
 
 	beforeAll(async () => {
-		fake = await startFakeFal({ apiKey: API_KEY, jobMs: 200, queueMs: 50 });
+		fake = await startFakeFal({
+			apiKey: API_KEY,
+			jobMs: 200,
+			queueMs: 50,
+			otherAccounts: { [ATTACKER_KEY]: 'someone-else' },
+			behaviour: (input: { prompt: string }) =>
+				input.prompt.includes('[elsewhere]') ? { output: { video: { url: 'http://169.254.169.254/latest/meta-data/video.mp4' }, seed: 5 } } : undefined,
+		});
 		n8n = N8nInstance.create('trigger');
+		await n8n.importCredentials([{ ...CREDENTIAL, apiKey: API_KEY, apiHost: fake.url }]);
 		await n8n.importWorkflows([triggerWorkflow(fake.jwksUrl)]);
 		const baseUrl = await n8n.start();
 		rest = new RestClient(baseUrl, await login(baseUrl));
@@ -133,5 +147,63 @@ describe('Seedance Trigger in n8n start (production webhook)', () => {
 		expect(response.body).toMatchObject({ duplicate: true });
 		await new Promise((resolve) => setTimeout(resolve, 1000));
 		expect(await rest.executionCount(WORKFLOW_ID)).toBe(before);
+	});
+
+	/** Submits a job on the fake under `apiKey` with the trigger as webhook; resolves with fal's first delivery. */
+	async function jobDeliveredToTrigger(prompt: string, apiKey = API_KEY) {
+		const submit = await fetch(`${fake.url}/${ENDPOINT}?fal_webhook=${encodeURIComponent(productionUrl)}`, {
+			method: 'POST',
+			headers: { authorization: `Key ${apiKey}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ prompt, image_url: 'https://example.com/cat.jpg' }),
+		});
+		const { request_id: requestId } = (await submit.json()) as { request_id: string };
+		const record = await until(() => fake.webhooks.find((entry: { requestId: string; responseStatus?: number }) => entry.requestId === requestId && entry.responseStatus !== undefined));
+		return record as { requestId: string; responseStatus: number; body: { request_id: string }; headers: Record<string, string> };
+	}
+
+	it("refuses (403) a correctly signed webhook for another fal account's job, and runs nothing", async () => {
+		const before = await rest.executionCount(WORKFLOW_ID);
+		fake.log.length = 0;
+		const delivery = await jobDeliveredToTrigger('A cat blinks', ATTACKER_KEY);
+
+		expect(delivery.headers['x-fal-webhook-user-id']).toBe('someone-else');
+		expect(delivery.responseStatus).toBe(403);
+		// The trigger asked fal's queue with its own key, and fal did not know the request under it.
+		expect(fake.requests('status').find((entry: { path: string }) => entry.path.includes(delivery.requestId))).toMatchObject({
+			responseStatus: 404,
+			headers: { authorization: `Key ${API_KEY}` },
+		});
+		expect(fake.requests('download')).toHaveLength(0);
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		expect(await rest.executionCount(WORKFLOW_ID)).toBe(before);
+	});
+
+	it('runs the workflow once when fal delivers the same job again with a fresh timestamp and signature', async () => {
+		const before = await rest.executionCount(WORKFLOW_ID);
+		const delivery = await jobDeliveredToTrigger('A dog wags');
+		expect(delivery.responseStatus).toBe(200);
+		await rest.waitForExecutions(WORKFLOW_ID, before + 1);
+
+		const again = await fake.sendWebhook(productionUrl, delivery.body, { timestamp: Math.floor(Date.now() / 1000) + 1 });
+		expect(again.sentHeaders['x-fal-webhook-signature']).not.toBe(delivery.headers['x-fal-webhook-signature']);
+		expect(again.status).toBe(200);
+		expect(again.body).toMatchObject({ duplicate: true });
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		expect(await rest.executionCount(WORKFLOW_ID)).toBe(before + 1);
+	});
+
+	it("does not download a video from a host other than fal's; the item names the refused host", async () => {
+		const before = await rest.executionCount(WORKFLOW_ID);
+		const delivery = await jobDeliveredToTrigger('A bird sings [elsewhere]');
+		expect(delivery.responseStatus).toBe(200);
+		const executions = await rest.waitForExecutions(WORKFLOW_ID, before + 1);
+		const latest = executions.reduce((newest, execution) => (Number(execution.id) > Number(newest.id) ? execution : newest));
+		const [item] = (await rest.executionData(latest.id)).resultData.runData['Seedance Trigger'][0].data!.main[0];
+
+		expect(item.json).toMatchObject({ requestId: delivery.requestId, status: 'OK', seed: 5 });
+		expect(item.json.downloadError).toBe(
+			"Refused to download the video from 169.254.169.254: it is not one of fal's media hosts (*.fal.media) nor listed in Allowed Download Hosts",
+		);
+		expect(item.binary).toBeUndefined();
 	});
 });

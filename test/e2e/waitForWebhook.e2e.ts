@@ -31,11 +31,30 @@ interface ProxiedCall {
 	status: number;
 }
 
+/** While set, callbacks to /webhook-waiting/ are held until `count` have arrived, then all forwarded at once. */
+interface CallbackGate {
+	count: number;
+	held: Array<() => void>;
+}
+
 /** Forwards everything to n8n (once its port is known) and records each answer. */
-async function startRecordingProxy(): Promise<{ url: string; calls: ProxiedCall[]; target: { port: number }; close(): Promise<void> }> {
+async function startRecordingProxy(): Promise<{ url: string; calls: ProxiedCall[]; target: { port: number }; gate: { current?: CallbackGate }; close(): Promise<void> }> {
 	const calls: ProxiedCall[] = [];
 	const target = { port: 0 };
+	const gate: { current?: CallbackGate } = {};
 	const server = http.createServer((req, res) => {
+		const current = gate.current;
+		if (current && req.method === 'POST' && req.url?.startsWith('/webhook-waiting/')) {
+			current.held.push(() => forward(req, res));
+			if (current.held.length >= current.count) {
+				gate.current = undefined;
+				for (const release of current.held) release();
+			}
+			return;
+		}
+		forward(req, res);
+	});
+	function forward(req: http.IncomingMessage, res: http.ServerResponse) {
 		const upstream = http.request(
 			{ host: '127.0.0.1', port: target.port, method: req.method, path: req.url, headers: req.headers },
 			(answer) => {
@@ -49,13 +68,14 @@ async function startRecordingProxy(): Promise<{ url: string; calls: ProxiedCall[
 			res.writeHead(502).end();
 		});
 		req.pipe(upstream);
-	});
+	}
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
 	return {
 		url: `http://127.0.0.1:${port}/`,
 		calls,
 		target,
+		gate,
 		close: async () => {
 			server.closeAllConnections();
 			await new Promise((resolve) => server.close(resolve));
@@ -83,7 +103,7 @@ describe('Submit and Wait for Webhook in n8n start', () => {
 		n8n = N8nInstance.create('wait-webhook', { WEBHOOK_URL: proxy.url });
 		await n8n.importCredentials([{ id: 'waitE2eFal1', name: 'Fal (fake)', apiKey: API_KEY, apiHost: fake.url }]);
 		await n8n.importWorkflows([
-			waitForWebhookWorkflow({ id: WORKFLOW_ID, name: 'Seedance wait for webhook e2e', webhookPath: WEBHOOK_PATH, credential: CREDENTIAL, imageUrl: 'https://images.example.com/cat.jpg' }),
+			waitForWebhookWorkflow({ id: WORKFLOW_ID, name: 'Seedance wait for webhook e2e', webhookPath: WEBHOOK_PATH, credential: CREDENTIAL, imageUrl: 'https://images.example.com/cat.jpg', jwksUrl: fake.jwksUrl }),
 		]);
 		baseUrl = await n8n.start();
 		proxy.target.port = Number(new URL(baseUrl).port);
@@ -175,5 +195,26 @@ describe('Submit and Wait for Webhook in n8n start', () => {
 		process.stderr.write(`[e2e wait-for-webhook] instant job callback attempts: ${JSON.stringify(attempts)}\n`);
 		expect(attempts.at(-1)?.status).toBe(200);
 		expect(attempts.slice(0, -1).every((attempt: { status?: number }) => attempt.status === 409)).toBe(true);
+	});
+
+	it('two final callbacks that reach n8n at the same moment resume the execution once, each video downloaded once', async () => {
+		fake.log.length = 0;
+		proxy.calls.length = 0;
+		const before = fake.webhooks.length;
+		proxy.gate.current = { count: 2, held: [] };
+		const { execution } = await run(['a cat waves together', 'a dog runs together']);
+		// Let any second resume (the bug) show up before counting.
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+
+		expect(execution.data.resultData.error).toBeUndefined();
+		expect(outputOf(execution, SEEDANCE_NODE)).toHaveLength(2);
+		expect(outputOf(execution, 'Videos')).toHaveLength(2);
+		expect(fake.requests('result')).toHaveLength(2);
+		expect(fake.requests('download')).toHaveLength(2);
+		const firstAttempts = fake.webhooks.slice(before).filter((record: { attempt: number }) => record.attempt === 1);
+		expect(firstAttempts).toHaveLength(2);
+		// One resumed it; the other got 200 "already resumed" (ours) or 409 "running already" (n8n's).
+		expect(firstAttempts.map((record: { responseStatus?: number }) => record.responseStatus).sort()).toEqual(expect.arrayContaining([200]));
+		process.stderr.write(`[e2e wait-for-webhook] simultaneous final callbacks answered: ${JSON.stringify(firstAttempts.map((record: { responseStatus?: number }) => record.responseStatus))}\n`);
 	});
 });

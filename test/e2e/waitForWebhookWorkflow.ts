@@ -13,9 +13,11 @@ export interface WaitForWebhookWorkflowOptions {
 	webhookPath: string;
 	credential: { id: string; name: string };
 	imageUrl: string;
+	/** Where the node reads fal's webhook keys: the fake's JWKS (Options → Webhook Keys URL). */
+	jwksUrl: string;
 }
 
-export function waitForWebhookWorkflow({ id, name, webhookPath, credential, imageUrl }: WaitForWebhookWorkflowOptions): WorkflowJson {
+export function waitForWebhookWorkflow({ id, name, webhookPath, credential, imageUrl, jwksUrl }: WaitForWebhookWorkflowOptions): WorkflowJson {
 	return {
 		id,
 		name,
@@ -39,7 +41,7 @@ export function waitForWebhookWorkflow({ id, name, webhookPath, credential, imag
 				typeVersion: 1,
 				position: [440, 0],
 				credentials: { falApi: credential },
-				parameters: { operation: 'generate', mode: 'waitForWebhook', tier: 'fast', prompt: '={{ $json.prompt }}', imageSource: 'url', imageUrl },
+				parameters: { operation: 'generate', mode: 'waitForWebhook', tier: 'fast', prompt: '={{ $json.prompt }}', imageSource: 'url', imageUrl, options: { jwksUrl } },
 			},
 			{ id: `${id}-4`, name: 'Videos', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [660, 0], parameters: {} },
 		],

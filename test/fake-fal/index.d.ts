@@ -41,6 +41,8 @@ export interface FakeFalOptions {
 	port?: number;
 	/** `null` turns auth off. Default 'test-key'. */
 	apiKey?: string | null;
+	/** More accounts, `{ [apiKey]: userId }`: each key sees only its own requests (404 for another's). */
+	otherAccounts?: Record<string, string>;
 	queueMs?: number;
 	jobMs?: number;
 	/** Jobs IN_PROGRESS at once; the rest wait IN_QUEUE. Default Infinity. */
@@ -82,6 +84,10 @@ export interface FakeJob {
 	kind: 'text-to-video' | 'image-to-video' | 'reference-to-video' | undefined;
 	input: any;
 	webhookUrl: string | undefined;
+	/** The key that submitted it (undefined with auth off); only it can read the request. */
+	ownerKey: string | undefined;
+	/** The submitting account's user id, sent as X-Fal-Webhook-User-Id. */
+	userId: string;
 	status: 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED';
 	cancelled: boolean;
 	submittedAt: number;

@@ -27,6 +27,11 @@ const DEFAULT_OPTIONS = {
 	webhookDelayMs: 0,
 	webhookRetries: 5,
 	webhookRetryMs: 200,
+	/**
+	 * More accounts: `{ [apiKey]: userId }`. Each key sees only its own requests (another key's
+	 * request id answers 404 like an unknown one), and its jobs' webhooks carry its user id.
+	 */
+	otherAccounts: {},
 	/** fal sends an SSE comment every 15 s on status streams. */
 	sseKeepAliveMs: 15_000,
 };
@@ -260,7 +265,7 @@ async function startFakeFal(userOptions = {}) {
 		return body;
 	}
 
-	function submitJob(endpoint, input, query, headers) {
+	function submitJob(endpoint, input, query, headers, ownerKey) {
 		const variant = variantForEndpoint(endpoint);
 		const script = (options.behaviour && options.behaviour(input, endpoint)) || {};
 		const prompt = typeof input?.prompt === 'string' ? input.prompt : '';
@@ -271,6 +276,8 @@ async function startFakeFal(userOptions = {}) {
 			kind: variant?.kind,
 			input,
 			webhookUrl: query.fal_webhook,
+			ownerKey,
+			userId: ownerKey !== undefined && ownerKey !== options.apiKey ? options.otherAccounts[ownerKey] : signer.userId,
 			status: 'IN_QUEUE',
 			cancelled: false,
 			submittedAt: Date.now(),
@@ -411,7 +418,7 @@ async function startFakeFal(userOptions = {}) {
 		const rawBody = Buffer.from(JSON.stringify(payload));
 		if (options.webhookDelayMs > 0) await sleep(options.webhookDelayMs);
 		for (let attempt = 1; attempt <= options.webhookRetries + 1 && !closed; attempt++) {
-			const headers = signer.headersFor(rawBody, { requestId: job.requestId });
+			const headers = signer.headersFor(rawBody, { requestId: job.requestId, userId: job.userId });
 			const record = { time: Date.now(), url: job.webhookUrl, requestId: job.requestId, attempt, headers, body: payload };
 			fake.webhooks.push(record);
 			try {
@@ -438,8 +445,8 @@ async function startFakeFal(userOptions = {}) {
 		const rawBody = Buffer.from(sendOptions.rawBody ?? JSON.stringify(payload));
 		const requestId = sendOptions.requestId ?? payload?.request_id ?? crypto.randomUUID();
 		const timestamp = sendOptions.timestamp ?? Math.floor(Date.now() / 1000) - (sendOptions.staleSeconds ?? 0);
-		let headers = signer.headersFor(rawBody, { requestId, timestamp, forge: sendOptions.forge });
-		if (sendOptions.userId) headers['x-fal-webhook-user-id'] = sendOptions.userId;
+		// userId: signed as that account's delivery (fal signs every account's webhooks with its own key).
+		let headers = signer.headersFor(rawBody, { requestId, timestamp, forge: sendOptions.forge, userId: sendOptions.userId });
 		if (sendOptions.unsigned) headers = {};
 		if (sendOptions.reuse) headers = { ...(sendOptions.reuse.sentHeaders ?? sendOptions.reuse.headers) };
 		const sentBody = sendOptions.tamper ? Buffer.from(JSON.stringify({ ...payload, tampered: true })) : rawBody;
@@ -536,20 +543,24 @@ async function startFakeFal(userOptions = {}) {
 
 	// ---- queue ------------------------------------------------------------------------------------
 
-	/** The job for a status/result/cancel URL: ids are global, but the owner/app must match. */
-	function findJob(route) {
+	/**
+	 * The job for a status/result/cancel URL: ids are global, but the owner/app must match, and
+	 * the key must be the one that submitted it (fal tells another account nothing: 404).
+	 */
+	function findJob(route, key) {
 		const job = fake.jobs.get(route.requestId);
 		if (!job || !job.endpoint.startsWith(`${route.app}/`)) return undefined;
+		if (job.ownerKey !== undefined && job.ownerKey !== key) return undefined;
 		return job;
 	}
 
-	function handleQueue(req, res, route, query, body) {
+	function handleQueue(req, res, route, query, body, key) {
 		if (route.kind === 'submit') {
-			const job = submitJob(route.endpoint, body, query, req.headers);
+			const job = submitJob(route.endpoint, body, query, req.headers, key);
 			const answer = { status: 'IN_QUEUE', request_id: job.requestId, ...jobUrls(job), queue_position: queuePosition(job) };
 			return sendJson(res, 200, answer, { [REQUEST_ID_HEADER]: job.requestId });
 		}
-		const job = findJob(route);
+		const job = findJob(route, key);
 		if (route.kind === 'cancel') {
 			if (!job) return sendJson(res, 404, { status: 'NOT_FOUND' });
 			if (job.status === 'COMPLETED') return sendJson(res, 400, { status: 'ALREADY_COMPLETED' });
@@ -600,11 +611,12 @@ async function startFakeFal(userOptions = {}) {
 	// ---- HTTP -------------------------------------------------------------------------------------
 
 	function isAuthorised(req) {
-		if (options.apiKey === null) return { ok: true };
+		if (options.apiKey === null) return { ok: true, key: undefined };
 		const header = req.headers.authorization;
 		if (!header) return { ok: false, detail: 'Missing authorization header' };
-		if (header !== `Key ${options.apiKey}`) return { ok: false, detail: 'Invalid API key' };
-		return { ok: true };
+		const key = header.startsWith('Key ') ? header.slice(4) : '';
+		if (key !== options.apiKey && !Object.hasOwn(options.otherAccounts, key)) return { ok: false, detail: 'Invalid API key' };
+		return { ok: true, key };
 	}
 
 	async function handle(req, res) {
@@ -631,9 +643,11 @@ async function startFakeFal(userOptions = {}) {
 			if (fault.drop) return void req.socket.destroy();
 			return sendFault(res, fault);
 		}
+		let key;
 		if (AUTHENTICATED_KINDS.has(route.kind)) {
 			const auth = isAuthorised(req);
 			if (!auth.ok) return sendJson(res, 401, { detail: auth.detail });
+			key = auth.key;
 		}
 		switch (route.kind) {
 			case 'jwks':
@@ -648,7 +662,7 @@ async function startFakeFal(userOptions = {}) {
 			case 'unknown':
 				return sendJson(res, 404, { detail: `Not found: ${req.method} ${path}` });
 			default:
-				return handleQueue(req, res, route, query, body);
+				return handleQueue(req, res, route, query, body, key);
 		}
 	}
 

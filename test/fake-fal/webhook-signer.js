@@ -33,12 +33,12 @@ function createWebhookSigner({ userId = FAKE_USER_ID } = {}) {
 	const jwks = { keys: [toJwk(keyPair.publicKey, kid)] };
 
 	/** The four X-Fal-Webhook-* headers for a raw body. */
-	function headersFor(rawBody, { requestId, timestamp = Math.floor(Date.now() / 1000), forge = false } = {}) {
+	function headersFor(rawBody, { requestId, timestamp = Math.floor(Date.now() / 1000), forge = false, userId: forUser } = {}) {
 		const key = forge ? forgerKeyPair.privateKey : keyPair.privateKey;
-		const signature = crypto.sign(null, signedMessage(requestId, userId, timestamp, rawBody), key).toString('hex');
+		const signature = crypto.sign(null, signedMessage(requestId, forUser ?? userId, timestamp, rawBody), key).toString('hex');
 		return {
 			'x-fal-webhook-request-id': requestId,
-			'x-fal-webhook-user-id': userId,
+			'x-fal-webhook-user-id': forUser ?? userId,
 			'x-fal-webhook-timestamp': String(timestamp),
 			'x-fal-webhook-signature': signature,
 		};

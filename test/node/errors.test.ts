@@ -50,7 +50,7 @@ describe('bad input is refused before anything reaches fal, naming the field and
 	test('a binary property that is not an image is refused', async () => {
 		const item = { json: {}, binary: { data: { data: Buffer.from('hello'), mimeType: 'text/plain', fileName: 'a.txt' } } };
 		const result = await runSeedance(fake, generateParameters({ imageSource: 'binary' }), { items: [item] });
-		expect(result.error?.message).toMatch(/"data" is text\/plain, not an image/);
+		expect(result.error?.message).toMatch(/"data" \(labelled text\/plain\) is text, not an image/);
 		expect(fake.requests('upload-initiate')).toHaveLength(0);
 	});
 
@@ -79,7 +79,7 @@ describe("fal's answers become errors a user can act on", () => {
 
 	test('a content-policy rejection is explained as such', async () => {
 		const result = await runSeedance(fake, generateParameters({ prompt: 'something [content-policy]' }));
-		expect(result.error?.message).toMatch(/^fal's content policy rejected this request: .*Prompt \(prompt\)/);
+		expect(result.error?.message).toMatch(/^fal's content policy rejected Prompt \(prompt\): /);
 		expect(String(result.error?.description)).toMatch(/Rephrase the prompt or use another image/);
 	});
 

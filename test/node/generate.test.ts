@@ -108,7 +108,7 @@ describe('Generate Video, Wait for Completion', () => {
 	test('a binary start and end image are uploaded to fal storage and their URLs submitted', async () => {
 		fake.log.length = 0;
 		const item = pngItem();
-		item.binary!.last = { data: Buffer.concat([TINY_PNG, Buffer.from([0])]), mimeType: 'image/webp', fileName: 'last.webp' };
+		item.binary!.last = { data: Buffer.concat([Buffer.from('RIFF'), Buffer.from('24000000', 'hex'), Buffer.from('WEBPVP8 ')]), mimeType: 'image/webp', fileName: 'last.webp' };
 		const result = await runSeedance(
 			fake,
 			generateParameters({ imageSource: 'binary', imageBinaryProperty: 'data', endImageSource: 'binary', endImageBinaryProperty: 'last' }),

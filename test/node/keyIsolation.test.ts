@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'http';
 import type { AddressInfo } from 'net';
 
 import { startFakeFal, type FakeFal } from '../fake-fal';
-import { API_KEY, generateParameters, runSeedance, SAMPLE_VIDEO } from './seedance';
+import { API_KEY, generateParameters, runSeedance, SAMPLE_VIDEO, TINY_PNG } from './seedance';
 
 /** A CDN on another host, as fal's real video URLs are (v3.fal.media), recording what it received. */
 let cdn: Server;
@@ -33,7 +33,7 @@ afterAll(async () => {
 
 test('the API key goes to the configured API host only, never to the video host', async () => {
 	const result = await runSeedance(fake, generateParameters({ imageSource: 'binary' }), {
-		items: [{ json: {}, binary: { data: { data: Buffer.from('89504e47', 'hex'), mimeType: 'image/png', fileName: 'a.png' } } }],
+		items: [{ json: {}, binary: { data: { data: TINY_PNG, mimeType: 'image/png', fileName: 'a.png' } } }],
 	});
 
 	expect(result.status).toBe('success');

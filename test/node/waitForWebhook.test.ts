@@ -56,8 +56,10 @@ afterAll(async () => {
 
 const credentials = { falApi: { apiKey: API_KEY, apiHost: '' } };
 
+/** fal's webhook keys come from the fake: the node's Webhook Keys URL option, as in the demo. */
 function webhookParameters(overrides: IDataObject = {}) {
-	return generateParameters({ mode: 'waitForWebhook', prompt: '={{ $json.prompt }}', ...overrides });
+	const options = { jwksUrl: fake.jwksUrl, ...((overrides.options as IDataObject | undefined) ?? {}) };
+	return generateParameters({ mode: 'waitForWebhook', prompt: '={{ $json.prompt }}', ...overrides, options });
 }
 
 function promptItems(...prompts: string[]): TriggerItem[] {
@@ -130,8 +132,9 @@ interface Waiting {
 	parameters: IDataObject;
 }
 
-async function resumeFromCallback(waiting: Waiting, callback: Callback): Promise<Delivery> {
+async function resumeFromCallback(waiting: Waiting, callback: Callback, changeSaved?: (data: IRunExecutionData) => void): Promise<Delivery> {
 	const data = loadSaved(waiting.result);
+	changeSaved?.(data);
 	const { workflow, workflowData } = buildWorkflow(waiting.items, waiting.continueOnFail, waiting.parameters);
 	// waiting-webhooks.js getWebhookExecutionData
 	const stack = data.executionData?.nodeExecutionStack ?? [];
@@ -348,15 +351,18 @@ describe('Generate Video, Submit and Wait for Webhook', () => {
 	});
 
 	test('when fal cannot be asked about the jobs, the callback gets 503 (fal delivers again) and the execution keeps waiting', async () => {
-		const waiting = await startWaiting(['a cat waves']);
-		const record = await callbackFor(requestIdsOf(waiting.result)[0]);
+		const waiting = await startWaiting(['slow: a dog runs', 'a cat waves']);
+		const [slowId, fastId] = requestIdsOf(waiting.result);
+		const record = await callbackFor(fastId);
 		fake.fault({ on: 'status', status: 401, body: { detail: 'Invalid API key' } });
 		const delivery = await resumeFromCallback(waiting, record);
 
 		expect(delivery.run).toBeUndefined();
-		expect(delivery.answer).toMatchObject({ status: 503, body: { retry: true } });
+		expect(delivery.answer).toMatchObject({ status: 503, body: { retry: true, message: 'Could not check the requests at fal; deliver again later.' } });
+		expect(fake.pendingFaults()).toEqual([]);
 		const retried = await resumeFromCallback(waiting, record);
-		expect(retried.run?.status).toBe('success');
+		expect(retried.answer.body).toEqual({ received: true, waitingFor: 1 });
+		expect((await resumeFromCallback(waiting, await callbackFor(slowId))).run?.status).toBe('success');
 	});
 
 	test('when the time limit passes without a callback, the execution resumes and the node fails naming the request', async () => {
@@ -442,5 +448,85 @@ describe('Generate Video, Submit and Wait for Webhook', () => {
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toContain('fal cannot call n8n back at http://127.0.0.1:5678');
 		expect(result.error?.description).toContain('WEBHOOK_URL');
+	});
+});
+
+describe('Submit and Wait for Webhook at scale: O(N) status checks, one resume, loud failures', () => {
+	const BATCH = 20;
+
+	test(`a batch of ${BATCH} asks fal for at most one status per callback, and resumes once`, async () => {
+		const prompts = Array.from({ length: BATCH }, (_, index) => `a cat number ${index}`);
+		const waiting = await startWaiting(prompts, { parameters: { options: { returnUrlOnly: true, concurrency: 40 } } });
+		const ids = requestIdsOf(waiting.result);
+		const callbacks = await Promise.all(ids.map(async (id) => ({ id, callback: await callbackFor(id) })));
+		// fal calls back in the order the jobs finished.
+		const order = [...fake.webhooks].filter((record) => ids.includes(record.requestId)).map((record) => record.requestId);
+		fake.log.length = 0;
+		const deliveries: Delivery[] = [];
+		for (const id of order) deliveries.push(await resumeFromCallback(waiting, callbacks.find((entry) => entry.id === id)?.callback as Callback));
+
+		expect(fake.requests('status').length).toBeLessThanOrEqual(BATCH);
+		const resumed = deliveries.filter((delivery) => delivery.run !== undefined);
+		expect(resumed).toHaveLength(1);
+		expect(resumed[0].run?.status).toBe('success');
+		expect(outputOf(resumed[0].run as IRun).map((item) => item.json.requestId)).toEqual(ids);
+		// The callbacks after the resume are acknowledged without asking fal anything.
+		expect(deliveries.slice(deliveries.indexOf(resumed[0]) + 1).every((delivery) => delivery.answer.status === 200)).toBe(true);
+	});
+
+	test('two final callbacks arriving together resume the execution once and download each video once', async () => {
+		const waiting = await startWaiting(['a cat waves', 'a dog runs']);
+		const [first, second] = await Promise.all(requestIdsOf(waiting.result).map(async (id) => await callbackFor(id)));
+		fake.log.length = 0;
+		const deliveries = await Promise.all([resumeFromCallback(waiting, first), resumeFromCallback(waiting, second)]);
+
+		expect(deliveries.filter((delivery) => delivery.run !== undefined)).toHaveLength(1);
+		expect(deliveries.map((delivery) => delivery.answer.status)).toEqual([200, 200]);
+		expect(fake.requests('download')).toHaveLength(2);
+		expect(fake.requests('result')).toHaveLength(2);
+	});
+
+	test('a missing wait state answers 503 (fal delivers again), logs the cause, and never says "ignored"', async () => {
+		const waiting = await startWaiting(['a cat waves']);
+		const record = await callbackFor(requestIdsOf(waiting.result)[0]);
+		const errors: string[] = [];
+		const logger = { error: (message: string) => errors.push(message), warn: () => {}, info: () => {}, debug: () => {} };
+		const spy = jest.spyOn(WebhookContext.prototype, 'logger', 'get').mockReturnValue(logger as never);
+		try {
+			const delivery = await resumeFromCallback(waiting, record, (data) => {
+				const entry = data.executionData?.nodeExecutionStack[0];
+				if (entry) entry.metadata = {};
+			});
+			expect(delivery.answer.status).toBe(503);
+			expect(JSON.stringify(delivery.answer.body)).not.toContain('ignored');
+			expect(delivery.run).toBeUndefined();
+			expect(errors.join('\n')).toMatch(/no Seedance wait state/);
+		} finally {
+			spy.mockRestore();
+		}
+		// fal's next delivery, with the state where n8n keeps it, resumes the execution.
+		expect((await resumeFromCallback(waiting, record)).run?.status).toBe('success');
+	});
+
+	test("the 503 for unloadable webhook keys carries no internal error text", async () => {
+		const waiting = await startWaiting(['a cat waves']);
+		const record = await callbackFor(requestIdsOf(waiting.result)[0]);
+		sharedJwksCache.clear();
+		fake.fault({ on: 'jwks', status: 500, body: { detail: 'internal: db password wrong at 10.0.0.7' } });
+		const delivery = await resumeFromCallback(waiting, record);
+
+		expect(delivery.answer).toEqual({ status: 503, body: { error: 'jwks-unavailable', message: "Could not load fal's webhook keys; deliver again later." } });
+	});
+
+	test("without a Webhook Keys URL the keys are not read from the credential's API Host (a proxy does not serve them)", async () => {
+		const waiting = await startWaiting(['a cat waves'], { parameters: { options: { jwksUrl: '' } } });
+		const record = await callbackFor(requestIdsOf(waiting.result)[0]);
+		sharedJwksCache.clear();
+		fake.log.length = 0;
+		const delivery = await resumeFromCallback(waiting, record);
+
+		// fal's own hosts cannot be reached from the test machine: 503, and fal delivers again.
+		expect(delivery.answer).toMatchObject({ status: 503, body: { error: 'jwks-unavailable' } });
+		expect(fake.requests('jwks')).toHaveLength(0);
 	});
 });

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { WebhookContext } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
+	IDataObject,
 	INode,
 	INodeParameters,
 	IWebhookData,
@@ -42,6 +43,8 @@ interface Delivery {
 
 interface TriggerEndpoint {
 	url: string;
+	/** The workflow's static data, as n8n saves it to its database after each call. */
+	savedStaticData(): IDataObject;
 	deliveries: Delivery[];
 	/** Resolves with the next delivery the trigger finished handling. */
 	nextDelivery(): Promise<Delivery>;
@@ -55,6 +58,7 @@ interface TriggerEndpoint {
 async function startTriggerEndpoint(
 	parameters: INodeParameters,
 	credentials?: ICredentialDataDecryptedObject,
+	staticData?: IDataObject,
 ): Promise<TriggerEndpoint> {
 	await initEngine();
 	const trigger = new SeedanceTrigger();
@@ -76,6 +80,7 @@ async function startTriggerEndpoint(
 		nodeTypes: new HarnessNodeTypes({ [TRIGGER_TYPE]: trigger }),
 		settings: { executionOrder: 'v1' },
 		active: true,
+		staticData,
 	});
 	const credentialsHelper = new HarnessCredentialsHelper(
 		new HarnessCredentialTypes([new FalApi()]),
@@ -138,6 +143,7 @@ async function startTriggerEndpoint(
 	const { port } = server.address() as AddressInfo;
 	const endpoint: TriggerEndpoint = {
 		url: `http://127.0.0.1:${port}/webhook/${node.webhookId}/seedance`,
+		savedStaticData: () => JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject,
 		deliveries,
 		nextDelivery: async () => await new Promise<Delivery>((resolve) => waiting.push(resolve)),
 		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
@@ -162,13 +168,18 @@ async function deliver(fake: FakeFal, endpoint: TriggerEndpoint, payload: unknow
 	return { response, delivery: await handled };
 }
 
-function okPayload(fake: FakeFal, requestId: string) {
-	return {
-		request_id: requestId,
-		gateway_request_id: `gw-${requestId}`,
-		status: 'OK',
-		payload: { video: { url: `${fake.url}/files/${requestId}.mp4`, content_type: 'video/mp4', file_name: 'output.mp4' }, seed: 7 },
-	};
+/** The trigger as users set it up: the Fal API credential (required) and the fake's JWKS. */
+async function triggerFor(fake: FakeFal, parameters: INodeParameters = {}, staticData?: IDataObject): Promise<TriggerEndpoint> {
+	const options = { jwksUrl: fake.jwksUrl, ...((parameters.options as IDataObject | undefined) ?? {}) };
+	return await startTriggerEndpoint({ ...parameters, options }, { apiKey: API_KEY, apiHost: fake.url }, staticData);
+}
+
+/** The body fal sends for a finished job: the fake's own webhook payload. */
+function webhookBodyOf(job: FakeJob) {
+	const ok = (job.outcome?.status ?? 500) < 300;
+	return ok
+		? { request_id: job.requestId, gateway_request_id: `gw-${job.requestId}`, status: 'OK', payload: job.outcome?.body }
+		: { request_id: job.requestId, gateway_request_id: `gw-${job.requestId}`, status: 'ERROR', error: `Invalid status code: ${job.outcome?.status}`, payload: job.outcome?.body };
 }
 
 async function readBinary(delivery: Delivery, property = 'data'): Promise<Buffer> {
@@ -182,11 +193,12 @@ function outputJson(delivery: Delivery) {
 	return delivery.result?.workflowData?.[0][0].json;
 }
 
-/** The fake's default result: run one job through the fake's queue so its video URL is real. */
-async function completedJob(fake: FakeFal, webhookUrl?: string): Promise<FakeJob> {
-	const fal = createReferenceFalClient({ apiKey: API_KEY, apiHost: fake.url });
+/** Runs one job through the fake's queue under `apiKey`, so its video URL and result are real. */
+async function completedJob(fake: FakeFal, options: { webhookUrl?: string; prompt?: string; apiKey?: string } = {}): Promise<FakeJob> {
+	const fal = createReferenceFalClient({ apiKey: options.apiKey ?? API_KEY, apiHost: fake.url });
 	const completed = new Promise<FakeJob>((resolve) => fake.once('completed', resolve));
-	await fal.queue.submit(TIERS[0].endpoint, { input: VALID_INPUT, ...(webhookUrl ? { webhookUrl } : {}) });
+	const input = { ...VALID_INPUT, prompt: options.prompt ?? VALID_INPUT.prompt };
+	await fal.queue.submit(TIERS[0].endpoint, { input, ...(options.webhookUrl ? { webhookUrl: options.webhookUrl } : {}) });
 	return await completed;
 }
 
@@ -200,17 +212,36 @@ afterAll(async () => {
 	await Promise.all(fakes.map(async (fake) => await fake.close()));
 });
 
+const TWO_ERRORS = [
+	{ loc: ['body', 'image_url'], msg: 'Unsupported image format', type: 'image_load_error' },
+	{ loc: ['body', 'prompt'], msg: 'Prompt flagged by the content checker', type: 'content_policy_violation' },
+];
+const ATTACKER_KEY = 'attacker-key';
+
+/** A fake where prompts pick the outcome: [two-errors], [timeout], [evil-url]. */
+async function scriptedFake(): Promise<FakeFal> {
+	let fake: FakeFal | undefined;
+	fake = await fakeFal({
+		jobMs: 10,
+		queueMs: 0,
+		otherAccounts: { [ATTACKER_KEY]: 'attacker-user' },
+		behaviour: (input: { prompt: string }) => {
+			if (input.prompt.includes('[two-errors]')) return { error: { status: 422, body: { detail: TWO_ERRORS } } };
+			if (input.prompt.includes('[timeout]')) return { error: { status: 504, body: { detail: 'Request timed out', error_type: 'request_timeout' }, headers: { 'x-fal-request-timeout-type': 'user' } } };
+			if (input.prompt.includes('[gone]')) return { output: { video: { url: `${fake?.url}/files/missing/never-made.mp4` }, seed: 3 } };
+			if (input.prompt.includes('[payload-error]')) return { webhookPayloadError: true };
+			return undefined;
+		},
+	});
+	return fake;
+}
+
 describe('Seedance Trigger webhook()', () => {
 	it('a finished generation starts the workflow with the video as binary data', async () => {
-		const fake = await fakeFal({ jobMs: 20, queueMs: 0 });
-		const endpoint = await startTriggerEndpoint({ options: { jwksUrl: fake.jwksUrl } });
+		const fake = await scriptedFake();
+		const endpoint = await triggerFor(fake);
 		const job = await completedJob(fake);
-		const payload = {
-			request_id: job.requestId,
-			gateway_request_id: `gw-${job.requestId}`,
-			status: 'OK',
-			payload: job.outcome?.body,
-		};
+		const payload = webhookBodyOf(job);
 
 		const { response, delivery } = await deliver(fake, endpoint, payload);
 
@@ -220,7 +251,8 @@ describe('Seedance Trigger webhook()', () => {
 			requestId: job.requestId,
 			gatewayRequestId: `gw-${job.requestId}`,
 			status: 'OK',
-			result: payload.payload,
+			result: job.outcome?.body,
+			seed: (job.outcome?.body as { seed: number }).seed,
 			video: { url: expect.stringContaining(fake.url) },
 		});
 		expect(await readBinary(delivery)).toEqual(readFileSync(DEFAULT_VIDEO_FILE));
@@ -234,9 +266,10 @@ describe('Seedance Trigger webhook()', () => {
 	});
 
 	it('refuses a forged call with 401 and does not start the workflow', async () => {
-		const fake = await fakeFal();
-		const endpoint = await startTriggerEndpoint({ options: { jwksUrl: fake.jwksUrl } });
-		const { response, delivery } = await deliver(fake, endpoint, okPayload(fake, 'req-forged'), { forge: true });
+		const fake = await scriptedFake();
+		const endpoint = await triggerFor(fake);
+		const job = await completedJob(fake);
+		const { response, delivery } = await deliver(fake, endpoint, webhookBodyOf(job), { forge: true });
 		expect(response.status).toBe(401);
 		expect(response.body).toMatchObject({ error: 'bad-signature' });
 		expect(delivery.result).toEqual({ noWebhookResponse: true });
@@ -248,126 +281,126 @@ describe('Seedance Trigger webhook()', () => {
 		['stale', { staleSeconds: 301 }],
 		['bad-signature', { tamper: true }],
 	])('refuses a %s call with 401', async (reason, options) => {
-		const fake = await fakeFal();
-		const endpoint = await startTriggerEndpoint({ options: { jwksUrl: fake.jwksUrl } });
-		const { response, delivery } = await deliver(fake, endpoint, okPayload(fake, `req-${reason}`), options);
+		const fake = await scriptedFake();
+		const endpoint = await triggerFor(fake);
+		const job = await completedJob(fake);
+		const { response, delivery } = await deliver(fake, endpoint, webhookBodyOf(job), options);
 		expect(response.status).toBe(401);
 		expect(response.body).toMatchObject({ error: reason });
 		expect(delivery.result?.workflowData).toBeUndefined();
 	});
 
 	it('a replay of an accepted call is acknowledged but does not start the workflow again', async () => {
-		const fake = await fakeFal();
-		const endpoint = await startTriggerEndpoint({ options: { jwksUrl: fake.jwksUrl }, downloadVideo: false });
-		const first = await deliver(fake, endpoint, okPayload(fake, 'req-replay'));
+		const fake = await scriptedFake();
+		const endpoint = await triggerFor(fake, { downloadVideo: false });
+		const job = await completedJob(fake);
+		const first = await deliver(fake, endpoint, webhookBodyOf(job));
 		expect(first.delivery.result?.workflowData).toHaveLength(1);
-		const replay = await deliver(fake, endpoint, okPayload(fake, 'req-replay'), { reuse: first.response });
+		const replay = await deliver(fake, endpoint, webhookBodyOf(job), { reuse: first.response });
 		expect(replay.response.status).toBe(200);
 		expect(replay.response.body).toMatchObject({ duplicate: true });
 		expect(replay.delivery.result?.workflowData).toBeUndefined();
 	});
 
-	it('answers 503 when fal\'s keys cannot be loaded, so fal delivers again later', async () => {
-		const fake = await fakeFal();
-		const endpoint = await startTriggerEndpoint({ options: { jwksUrl: `${fake.url}/no-such-jwks` } });
-		const { response, delivery } = await deliver(fake, endpoint, okPayload(fake, 'req-nokeys'));
+	it("answers 503 without internal details when fal's keys cannot be loaded, so fal delivers again later", async () => {
+		const fake = await scriptedFake();
+		const endpoint = await triggerFor(fake, { options: { jwksUrl: `${fake.url}/no-such-jwks` } });
+		const job = await completedJob(fake);
+		const { response, delivery } = await deliver(fake, endpoint, webhookBodyOf(job));
 		expect(response.status).toBe(503);
-		expect(response.body).toMatchObject({ error: 'jwks-unavailable' });
+		expect(response.body).toEqual({ error: 'jwks-unavailable', message: "Could not load fal's webhook keys; deliver again later." });
 		expect(delivery.result?.workflowData).toBeUndefined();
 	});
 
-	it('with signature checks off, an unsigned call starts the workflow', async () => {
-		const fake = await fakeFal();
-		const endpoint = await startTriggerEndpoint({ verifySignature: false, downloadVideo: false });
-		const { response, delivery } = await deliver(fake, endpoint, okPayload(fake, 'req-open'), { unsigned: true });
+	it('with signature checks off, an unsigned call for one of your jobs starts the workflow (still confirmed with fal)', async () => {
+		const fake = await scriptedFake();
+		const endpoint = await triggerFor(fake, { verifySignature: false, downloadVideo: false });
+		const job = await completedJob(fake);
+		const { response, delivery } = await deliver(fake, endpoint, webhookBodyOf(job), { unsigned: true });
 		expect(response.status).toBe(200);
-		expect(outputJson(delivery)).toMatchObject({ requestId: 'req-open', status: 'OK' });
+		expect(outputJson(delivery)).toMatchObject({ requestId: job.requestId, status: 'OK' });
 		expect(fake.requests('jwks')).toHaveLength(0);
+		expect(fake.requests('status').at(-1)?.headers.authorization).toBe(`Key ${API_KEY}`);
 	});
 
-	it('a failed generation starts the workflow with a readable error naming the field', async () => {
-		const fake = await fakeFal();
-		const endpoint = await startTriggerEndpoint({ options: { jwksUrl: fake.jwksUrl } });
-		const detail = [
-			{ loc: ['body', 'image_url'], msg: 'Unsupported image format', type: 'image_load_error' },
-			{ loc: ['body', 'prompt'], msg: 'Prompt flagged by the content checker', type: 'content_policy_violation' },
-		];
-		const { response, delivery } = await deliver(fake, endpoint, {
-			request_id: 'req-error',
-			gateway_request_id: 'gw-error',
-			status: 'ERROR',
-			error: 'Invalid status code: 422',
-			payload: { detail },
-		});
+	it("a failed generation starts the workflow with fal's reason, naming the fields", async () => {
+		const fake = await scriptedFake();
+		const endpoint = await triggerFor(fake);
+		const job = await completedJob(fake, { prompt: 'a cat [two-errors]' });
+		const { response, delivery } = await deliver(fake, endpoint, webhookBodyOf(job));
 		expect(response.status).toBe(200);
 		expect(outputJson(delivery)).toEqual({
-			requestId: 'req-error',
-			gatewayRequestId: 'gw-error',
+			requestId: job.requestId,
+			gatewayRequestId: `gw-${job.requestId}`,
 			status: 'ERROR',
 			error: 'Start Image (image_url): Unsupported image format; Prompt (prompt): Prompt flagged by the content checker',
 			errorType: 'image_load_error',
-			result: { detail },
+			result: { detail: TWO_ERRORS },
 		});
 		expect(delivery.result?.workflowData?.[0][0].binary).toBeUndefined();
 	});
 
 	it('an infrastructure error with a plain-string detail reads as that text', async () => {
-		const fake = await fakeFal();
-		const endpoint = await startTriggerEndpoint({ options: { jwksUrl: fake.jwksUrl } });
-		const { delivery } = await deliver(fake, endpoint, {
-			request_id: 'req-timeout',
-			status: 'ERROR',
-			error: 'Invalid status code: 504',
-			payload: { detail: 'Request timed out', error_type: 'request_timeout' },
-		});
+		const fake = await scriptedFake();
+		const endpoint = await triggerFor(fake);
+		const job = await completedJob(fake, { prompt: 'a cat [timeout]' });
+		const { delivery } = await deliver(fake, endpoint, webhookBodyOf(job));
 		expect(outputJson(delivery)).toMatchObject({ status: 'ERROR', error: 'Request timed out', errorType: 'request_timeout' });
 	});
 
-	it('only the selected events start the workflow; the others are acknowledged', async () => {
-		const fake = await fakeFal();
-		const endpoint = await startTriggerEndpoint({ options: { jwksUrl: fake.jwksUrl }, events: ['ERROR'] });
-		const { response, delivery } = await deliver(fake, endpoint, okPayload(fake, 'req-filtered'));
+	it("only the selected events start the workflow (judged by fal's answer); the others are acknowledged", async () => {
+		const fake = await scriptedFake();
+		const endpoint = await triggerFor(fake, { events: ['ERROR'] });
+		const job = await completedJob(fake);
+		// The body claims ERROR; fal's queue says the job succeeded.
+		const { response, delivery } = await deliver(fake, endpoint, { ...webhookBodyOf(job), status: 'ERROR', payload: { detail: 'made up' } });
 		expect(response.status).toBe(200);
 		expect(response.body).toMatchObject({ ignored: 'OK' });
 		expect(delivery.result?.workflowData).toBeUndefined();
 	});
 
 	it('a signed body that is not a fal webhook gets 400', async () => {
-		const fake = await fakeFal();
-		const endpoint = await startTriggerEndpoint({ options: { jwksUrl: fake.jwksUrl } });
+		const fake = await scriptedFake();
+		const endpoint = await triggerFor(fake);
 		const { response, delivery } = await deliver(fake, endpoint, { hello: 'world' }, { requestId: 'req-junk' });
 		expect(response.status).toBe(400);
 		expect(delivery.result?.workflowData).toBeUndefined();
 	});
 
+	it("a request id that is not in fal's format is refused before it goes into a URL path", async () => {
+		const fake = await scriptedFake();
+		const endpoint = await triggerFor(fake);
+		fake.log.length = 0;
+		const { response } = await deliver(fake, endpoint, { request_id: '../../storage/upload/initiate', status: 'OK', payload: {} });
+		expect(response.status).toBe(400);
+		expect(fake.log.filter((entry) => entry.kind !== 'jwks')).toHaveLength(0);
+	});
+
 	it('puts the video in the binary field the user named', async () => {
-		const fake = await fakeFal({ jobMs: 10, queueMs: 0 });
-		const endpoint = await startTriggerEndpoint({ options: { jwksUrl: fake.jwksUrl }, binaryPropertyName: 'video' });
+		const fake = await scriptedFake();
+		const endpoint = await triggerFor(fake, { binaryPropertyName: 'video' });
 		const job = await completedJob(fake);
-		const { delivery } = await deliver(fake, endpoint, { request_id: job.requestId, status: 'OK', payload: job.outcome?.body });
+		const { delivery } = await deliver(fake, endpoint, webhookBodyOf(job));
 		expect((await readBinary(delivery, 'video')).length).toBeGreaterThan(0);
 	});
 
 	it('a video that cannot be downloaded still starts the workflow, with the URL and the reason', async () => {
-		const fake = await fakeFal();
-		const endpoint = await startTriggerEndpoint({ options: { jwksUrl: fake.jwksUrl } });
-		const payload = okPayload(fake, 'req-gone');
-		payload.payload.video.url = `${fake.url}/files/missing/never-made.mp4`;
-		const { response, delivery } = await deliver(fake, endpoint, payload);
+		const fake = await scriptedFake();
+		const endpoint = await triggerFor(fake);
+		const job = await completedJob(fake, { prompt: 'a cat [gone]' });
+		const { response, delivery } = await deliver(fake, endpoint, webhookBodyOf(job));
 		expect(response.status).toBe(200);
 		const json = outputJson(delivery);
-		expect(json).toMatchObject({ status: 'OK', video: { url: payload.payload.video.url } });
-		expect(json?.downloadError).toEqual(expect.stringContaining('Could not download the video'));
+		expect(json).toMatchObject({ status: 'OK', video: { url: `${fake.url}/files/missing/never-made.mp4` } });
+		expect(json?.downloadError).toBe('Could not download the video from 127.0.0.1 (HTTP 404)');
 		expect(delivery.result?.workflowData?.[0][0].binary).toBeUndefined();
 	});
 
-	it('when fal leaves the output out (payload_error), reads it from the queue with the credential', async () => {
-		const fake = await fakeFal({ jobMs: 10, queueMs: 0 });
-		const endpoint = await startTriggerEndpoint(
-			{ options: { jwksUrl: fake.jwksUrl } },
-			{ apiKey: API_KEY, apiHost: fake.url },
-		);
-		const job = await completedJob(fake);
+	it('when fal leaves the output out (payload_error), the result still comes from the queue', async () => {
+		const fake = await scriptedFake();
+		const endpoint = await triggerFor(fake);
+		const job = await completedJob(fake, { prompt: 'a cat [payload-error]' });
+		const sent = fake.webhooks.length;
 		const { delivery } = await deliver(fake, endpoint, {
 			request_id: job.requestId,
 			gateway_request_id: job.requestId,
@@ -375,42 +408,108 @@ describe('Seedance Trigger webhook()', () => {
 			payload: null,
 			payload_error: 'Response payload is not JSON serializable.',
 		});
+		expect(fake.webhooks.length).toBe(sent);
 		const json = outputJson(delivery);
-		expect(json).toMatchObject({
-			requestId: job.requestId,
-			status: 'OK',
-			payloadError: 'Response payload is not JSON serializable.',
-			result: job.outcome?.body,
-		});
-		expect(json?.resultError).toBeUndefined();
-		const resultCall = fake.requests('result').at(-1);
-		expect(resultCall?.headers.authorization).toBe(`Key ${API_KEY}`);
+		expect(json).toMatchObject({ requestId: job.requestId, status: 'OK', payloadError: 'Response payload is not JSON serializable.', result: job.outcome?.body });
+		expect(fake.requests('result').at(-1)?.headers.authorization).toBe(`Key ${API_KEY}`);
 		expect((await readBinary(delivery)).length).toBeGreaterThan(0);
 	});
 
-	it('without a credential, a payload_error event says how to get the result', async () => {
-		const fake = await fakeFal();
-		const endpoint = await startTriggerEndpoint({ options: { jwksUrl: fake.jwksUrl } });
-		const { delivery } = await deliver(fake, endpoint, {
-			request_id: 'req-noresult',
-			status: 'OK',
-			payload: null,
-			payload_error: 'Response payload is not JSON serializable.',
-		});
-		expect(outputJson(delivery)).toMatchObject({ status: 'OK', result: null });
-		expect(outputJson(delivery)?.resultError).toEqual(expect.stringContaining('Add a Fal API credential'));
-	});
-
 	it('end to end: a job submitted with the trigger URL as webhook reaches the workflow once', async () => {
-		const fake = await fakeFal({ jobMs: 20, queueMs: 0 });
-		const endpoint = await startTriggerEndpoint({ options: { jwksUrl: fake.jwksUrl } });
+		const fake = await scriptedFake();
+		const endpoint = await triggerFor(fake);
 		const handled = endpoint.nextDelivery();
 		const sent = new Promise((resolve) => fake.once('webhook-sent', resolve));
-		const job = await completedJob(fake, endpoint.url);
+		const job = await completedJob(fake, { webhookUrl: endpoint.url });
 		const delivery = await handled;
 		expect(await sent).toMatchObject({ responseStatus: 200, attempt: 1 });
 		expect(outputJson(delivery)).toMatchObject({ requestId: job.requestId, status: 'OK' });
 		expect((await readBinary(delivery)).length).toBeGreaterThan(0);
 		expect(endpoint.deliveries).toHaveLength(1);
+	});
+});
+
+describe('Seedance Trigger runs only on your own jobs', () => {
+	it('requires the Fal API credential', () => {
+		expect(new SeedanceTrigger().description.credentials).toEqual([expect.objectContaining({ name: 'falApi', required: true })]);
+	});
+
+	it("a correctly signed webhook for another fal account's job gets 403, runs nothing and downloads nothing", async () => {
+		const fake = await scriptedFake();
+		const endpoint = await triggerFor(fake);
+		const theirs = await completedJob(fake, { apiKey: ATTACKER_KEY });
+		fake.log.length = 0;
+		const { response, delivery } = await deliver(fake, endpoint, webhookBodyOf(theirs), { userId: 'attacker-user' });
+
+		expect(response.status).toBe(403);
+		expect(response.body).toMatchObject({ error: 'not-your-request' });
+		expect(delivery.result?.workflowData).toBeUndefined();
+		expect(fake.requests('download')).toHaveLength(0);
+		expect(fake.requests('status')[0]).toMatchObject({ responseStatus: 404, headers: { authorization: `Key ${API_KEY}` } });
+	});
+
+	it("the video URL and the seed come from fal's answer, never from the webhook body", async () => {
+		const fake = await scriptedFake();
+		const endpoint = await triggerFor(fake);
+		const job = await completedJob(fake);
+		const body = { ...webhookBodyOf(job), payload: { video: { url: 'http://169.254.169.254/latest/meta-data/iam', file_name: 'x.mp4' }, seed: 999 } };
+		const { delivery } = await deliver(fake, endpoint, body);
+
+		const json = outputJson(delivery);
+		expect(json?.result).toEqual(job.outcome?.body);
+		expect(json?.seed).toBe((job.outcome?.body as { seed: number }).seed);
+		expect(json?.video).toMatchObject({ url: `${fake.url}/files/${job.requestId}.mp4` });
+		expect(JSON.stringify(json)).not.toContain('169.254.169.254');
+		expect(await readBinary(delivery)).toEqual(readFileSync(DEFAULT_VIDEO_FILE));
+	});
+
+	it('a result naming a host other than fal\'s media hosts is not downloaded, and the item says which host was refused', async () => {
+		const fake = await fakeFal({ jobMs: 10, queueMs: 0, behaviour: () => ({ output: { video: { url: 'https://evil.example.com/x.mp4' }, seed: 1 } }) });
+		const endpoint = await triggerFor(fake);
+		const job = await completedJob(fake);
+		const { delivery } = await deliver(fake, endpoint, webhookBodyOf(job));
+		expect(outputJson(delivery)?.downloadError).toMatch(/^Refused to download the video from evil\.example\.com: it is not one of fal's media hosts/);
+	});
+});
+
+describe('a job delivered twice runs the workflow once', () => {
+	it('a redelivery with a fresh timestamp and signature is acknowledged as a duplicate', async () => {
+		const fake = await scriptedFake();
+		const endpoint = await triggerFor(fake, { downloadVideo: false });
+		const job = await completedJob(fake);
+		const first = await deliver(fake, endpoint, webhookBodyOf(job));
+		const again = await deliver(fake, endpoint, webhookBodyOf(job), { timestamp: Math.floor(Date.now() / 1000) + 1 });
+
+		expect(first.delivery.result?.workflowData).toHaveLength(1);
+		expect(again.response.headers['x-fal-webhook-signature']).toBeUndefined();
+		expect(again.response.sentHeaders['x-fal-webhook-signature']).not.toBe(first.response.sentHeaders['x-fal-webhook-signature']);
+		expect(again.response).toMatchObject({ status: 200, body: { received: true, duplicate: true } });
+		expect(again.delivery.result?.workflowData).toBeUndefined();
+	});
+
+	it('the delivered ids live in the workflow static data, so another webhook process (or a restart) also answers duplicate', async () => {
+		const fake = await scriptedFake();
+		const first = await triggerFor(fake, { downloadVideo: false });
+		const job = await completedJob(fake);
+		await deliver(fake, first, webhookBodyOf(job));
+		// n8n saves the static data after the call; the next process loads it from the database.
+		const second = await triggerFor(fake, { downloadVideo: false }, first.savedStaticData());
+		const again = await deliver(fake, second, webhookBodyOf(job), { timestamp: Math.floor(Date.now() / 1000) + 2 });
+		expect(again.response.body).toMatchObject({ duplicate: true });
+		expect(again.delivery.result?.workflowData).toBeUndefined();
+	});
+
+	it('two deliveries of the same job at the same moment start the workflow once', async () => {
+		const fake = await scriptedFake();
+		const endpoint = await triggerFor(fake, { downloadVideo: false });
+		const job = await completedJob(fake);
+		const both = [endpoint.nextDelivery(), endpoint.nextDelivery()];
+		const responses = await Promise.all([
+			fake.sendWebhook(endpoint.url, webhookBodyOf(job)),
+			fake.sendWebhook(endpoint.url, webhookBodyOf(job), { timestamp: Math.floor(Date.now() / 1000) + 1 }),
+		]);
+		const deliveries = await Promise.all(both);
+		expect(deliveries.filter((delivery) => delivery.result?.workflowData !== undefined)).toHaveLength(1);
+		expect(responses.map((response) => response.status).sort()).toEqual([200, 409]);
 	});
 });

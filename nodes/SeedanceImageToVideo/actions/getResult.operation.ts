@@ -1,7 +1,7 @@
 import type { SeedanceOutput } from '../model';
 import { describeResult } from '../helpers/output';
 import { readGenerateOptions } from '../helpers/parameters';
-import { videoOutputItem } from '../helpers/video';
+import { downloadPolicyOf, videoOutputItem } from '../helpers/video';
 import { LOOKUP_CONCURRENCY, readJob } from './requestFields';
 import type { Operation } from './types';
 
@@ -13,6 +13,7 @@ export const getResultOperation: Operation = {
 		const options = readGenerateOptions(ctx, itemIndex);
 		const { data: output } = await client.queue.result<SeedanceOutput>(job.endpoint, { requestId: job.requestId, abortSignal: signal });
 		const json = describeResult(job, tier, output);
-		return [await videoOutputItem(ctx, json, output, job.requestId, itemIndex, options, signal)];
+		const policy = await downloadPolicyOf(ctx, options.allowedDownloadHosts);
+		return [await videoOutputItem(ctx, json, output, job.requestId, itemIndex, options, policy, signal)];
 	},
 };

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { isFalRequestId } from '../../shared/falRequestId';
 import { InputError } from '../helpers/errors';
 import { readTier } from '../helpers/parameters';
 import type { FalJob } from '../helpers/queue';
@@ -14,6 +15,9 @@ export function readJob(ctx: IExecuteFunctions, itemIndex: number): { job: FalJo
 	const requestId = String(ctx.getNodeParameter('requestId', itemIndex, '') ?? '').trim();
 	if (!requestId) {
 		throw new InputError('Request ID', 'is empty', 'Map the requestId of a "Submit Only" output or of the Seedance Trigger, e.g. {{ $json.requestId }}.');
+	}
+	if (!isFalRequestId(requestId)) {
+		throw new InputError('Request ID', `"${requestId.slice(0, 80)}" is not a fal request ID`, 'fal request IDs look like 764cabcf-b745-4b3e-ae38-1200304cf45b. Map the requestId field, e.g. {{ $json.requestId }}.');
 	}
 	return { job: { endpoint: tier.endpoint, requestId }, tier };
 }

@@ -103,7 +103,7 @@ export const generateFields: INodeProperties[] = [
 	},
 	{
 		displayName:
-			"fal calls this n8n back when the videos are ready, so n8n must be reachable from the internet: set n8n's WEBHOOK_URL environment variable to its public https address. The execution waits for all items (up to Options → Wait Timeout), then outputs them together.",
+			"fal calls this n8n back when the videos are ready, so n8n must be reachable from the internet: set n8n's WEBHOOK_URL environment variable to its public https address. The execution waits for all items (up to Options → Wait Timeout), then outputs them together. Stopping a waiting execution in n8n 2.41 runs no node code, so the fal jobs keep running (and are billed): cancel them with the Cancel operation and their request IDs.",
 		name: 'waitForWebhookNotice',
 		type: 'notice',
 		default: '',
@@ -217,6 +217,15 @@ export const outputOptions: INodeProperties[] = [
 		default: false,
 		description: "Whether to output only fal's video URL instead of downloading the video. fal keeps files for a limited time.",
 	},
+	{
+		displayName: 'Allowed Download Hosts',
+		name: 'allowedDownloadHosts',
+		type: 'string',
+		default: '',
+		placeholder: 'media.example.com, *.cdn.example.com',
+		description:
+			"Hosts the video may be downloaded from besides fal's media hosts (*.fal.media), separated by commas: for a proxy or mirror. Private and loopback addresses are fetched only when the credential's API Host is itself local.",
+	},
 ];
 
 export const generateOptions: INodeProperties = {
@@ -234,7 +243,9 @@ export const generateOptions: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 10 },
 			default: DEFAULT_WAIT_TIMEOUT_SECONDS,
-			description: 'How long to wait for each video. When it passes, the fal job is cancelled and the item fails.',
+			description:
+				"How long to wait for each video. When it passes, the fal job is cancelled and the item fails. At most 86400 (24 hours) for Wait for Completion; Submit and Wait for Webhook allows up to n8n's own limit for a waiting execution.",
+			hint: 'In Submit and Wait for Webhook mode, stopping the waiting execution does not cancel the fal jobs (n8n 2.41 runs no node code then): use the Cancel operation with their request IDs.',
 			displayOptions: { show: { '/operation': ['generate'] } },
 		},
 		{
@@ -257,6 +268,16 @@ export const generateOptions: INodeProperties = {
 			default: 'normal',
 			description: "Priority of these requests in fal's queue, among your own requests (sent as X-Fal-Queue-Priority)",
 			displayOptions: { show: { '/operation': ['generate'] } },
+		},
+		{
+			displayName: 'Webhook Keys URL (JWKS)',
+			name: 'jwksUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://rest.fal.ai/.well-known/jwks.json',
+			description:
+				"Where fal's webhook signing keys are published. Empty: fal's own (rest.fal.ai, then rest.alpha.fal.ai). Set it only for a fal stand-in (the offline demo, tests).",
+			displayOptions: { show: { '/operation': ['generate'], '/mode': ['waitForWebhook'] } },
 		},
 	],
 };

@@ -1,6 +1,7 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
 import { FAL_FIELD_LABELS } from '../model';
+import { DownloadRefusedError } from '../../shared/mediaHosts';
 import { redactSecret } from './secrets';
 
 /** A problem with what the user entered, found before anything is sent to fal. */
@@ -22,6 +23,27 @@ export class JobInterruptedError extends Error {
 		readonly hint: string,
 	) {
 		super(message);
+	}
+}
+
+/** The video host (fal's CDN, a proxy) did not hand over the video: not a problem with the fal key. */
+export class VideoDownloadError extends Error {
+	constructor(
+		readonly host: string,
+		readonly status?: number,
+		reason?: string,
+	) {
+		super(`Could not download the video from ${host}${status !== undefined ? ` (HTTP ${status})` : ''}${status === undefined && reason ? `: ${reason}` : ''}`);
+	}
+
+	get hint(): string {
+		if (this.status === 403 || this.status === 404 || this.status === 410) {
+			return 'The video file is gone or no longer accessible: fal keeps result files for a limited time. Run the generation again, or use Get Result soon after the job finishes.';
+		}
+		if (this.status !== undefined && this.status >= 300 && this.status < 400) {
+			return 'The video host answered with a redirect, which is not followed (only allowed hosts are fetched). Add the final host to Allowed Download Hosts if you trust it.';
+		}
+		return 'The video host could not be reached or failed. Try again, or turn on Return URL Only and fetch the video yourself.';
 	}
 }
 
@@ -92,7 +114,7 @@ function describeFalError(error: FalLikeError, context: string): { message: stri
 	}
 	if (error.status === 422 && isContentPolicy(detail)) {
 		return {
-			message: `fal's content policy rejected this request: ${detailText}`,
+			message: detailText ?? "fal's content policy rejected this request",
 			description: `Seedance refused the prompt or an image as unsafe. Rephrase the prompt or use another image, then run again.${requestNote}`,
 		};
 	}
@@ -137,6 +159,15 @@ export function toNodeError(
 		return new NodeOperationError(node, clean(`${error.message} [item ${itemIndex}]`), {
 			itemIndex,
 			description: error.hint ? clean(error.hint) : undefined,
+		});
+	}
+	if (error instanceof VideoDownloadError) {
+		return new NodeOperationError(node, clean(error.message), { itemIndex, description: error.hint });
+	}
+	if (error instanceof DownloadRefusedError) {
+		return new NodeOperationError(node, clean(error.message), {
+			itemIndex,
+			description: `Only fal's media hosts are fetched by default. If ${error.host} is a proxy or mirror you trust, add it to Options → Allowed Download Hosts.`,
 		});
 	}
 	if (error instanceof JobInterruptedError) {

@@ -3,12 +3,15 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import type { FalTransport, UploadFile } from '../../shared/transport';
 import { bufferFile } from '../../shared/transport';
 
-import { ACCEPTED_IMAGE_TYPES, FAL_MAX_IMAGE_BYTES } from '../model';
+import { FAL_MAX_IMAGE_BYTES } from '../model';
+import { estimateDataUriBytes, parseDataUri } from '../../shared/media/dataUri';
+import { acceptedImageTypesText, IMAGE_TYPE_NAMES, sniffImageType, type ImageSniff } from '../../shared/media/imageType';
 import { InputError } from './errors';
 import type { ImageSource } from './parameters';
 
 const MEGABYTE = 1024 * 1024;
-const DATA_URI_PATTERN = /^data:([^;,]+)?(;base64)?,/i;
+/** Enough of a file to tell its type (SVG is looked for in the first kilobyte). */
+const HEAD_BYTES = 1024;
 
 function describeSize(bytes: number): string {
 	return `${(bytes / MEGABYTE).toFixed(1)} MB`;
@@ -18,13 +21,23 @@ function tooLarge(label: string, bytes: number): InputError {
 	return new InputError(label, `is ${describeSize(bytes)}, over fal's limit of ${describeSize(FAL_MAX_IMAGE_BYTES)}`, 'Resize or compress the image (JPEG or WebP) before this node.');
 }
 
-/** Accepts http(s) URLs and data URIs, as fal does; anything else is named back to the user. */
+/** The bytes must be JPEG, PNG or WebP whatever they are labelled; returns what they are. */
+function checkImageBytes(label: string, bytes: Uint8Array, what: string): ImageSniff & { accepted: true } {
+	const sniff = sniffImageType(bytes);
+	if (sniff.accepted) return sniff;
+	const found = IMAGE_TYPE_NAMES[sniff.type];
+	const problem = sniff.type === 'empty' || sniff.type === 'text' || sniff.type === 'unknown' ? `${what} is ${found}` : `${what} is a ${found} image`;
+	throw new InputError(label, problem, `Seedance takes ${acceptedImageTypesText()} images. Convert the image (e.g. with the Edit Image node) or pick another file.`);
+}
+
+/** Accepts http(s) URLs and data URIs of a JPEG, PNG or WebP image; anything else is named back to the user. */
 export function checkImageUrl(label: string, url: string): string {
-	const dataUri = DATA_URI_PATTERN.exec(url);
-	if (dataUri) {
-		const payload = url.slice(dataUri[0].length);
-		const bytes = dataUri[2] ? Math.floor((payload.length * 3) / 4) : payload.length;
-		if (bytes > FAL_MAX_IMAGE_BYTES) throw tooLarge(label, bytes);
+	const estimated = estimateDataUriBytes(url);
+	if (estimated !== undefined) {
+		if (estimated > FAL_MAX_IMAGE_BYTES) throw tooLarge(label, estimated);
+		const dataUri = parseDataUri(url);
+		if (dataUri?.problem) throw new InputError(label, `is a data: URI, but ${dataUri.problem}`, 'Give the image as data:image/png;base64,… or as an http(s) URL.');
+		if (dataUri) checkImageBytes(label, dataUri.bytes, 'the data: URI');
 		return url;
 	}
 	if (!URL.canParse(url)) {
@@ -37,35 +50,8 @@ export function checkImageUrl(label: string, url: string): string {
 	return url;
 }
 
-/** Reads an image from the item's binary data and uploads it to fal storage; returns its URL. */
-async function uploadBinaryImage(
-	ctx: IExecuteFunctions,
-	client: FalTransport,
-	itemIndex: number,
-	label: string,
-	property: string,
-): Promise<string> {
-	const item = ctx.getInputData()[itemIndex];
-	const binary = item?.binary?.[property];
-	if (!binary) {
-		const available = Object.keys(item?.binary ?? {});
-		throw new InputError(
-			`${label} Binary Property`,
-			`the item has no binary property "${property}"`,
-			available.length
-				? `Its binary properties are: ${available.join(', ')}. Put one of them in the field.`
-				: 'The incoming item has no binary data at all. Add a node before this one that reads the image (e.g. HTTP Request, Read/Write Files, Google Drive), or use an image URL.',
-		);
-	}
-	const mimeType = binary.mimeType ?? '';
-	if (!mimeType.startsWith('image/')) {
-		throw new InputError(`${label} Binary Property`, `"${property}" is ${mimeType || 'of unknown type'}, not an image`, `Seedance accepts ${ACCEPTED_IMAGE_TYPES.join(', ')} images.`);
-	}
-	const fileName = binary.fileName ?? `${property}.${mimeType.split('/')[1] ?? 'png'}`;
-	const file = await binaryFile(ctx, itemIndex, property, binary, fileName, mimeType);
-	if (file.size > FAL_MAX_IMAGE_BYTES) throw tooLarge(label, file.size);
-	return await client.storage.upload(file);
-}
+/** An image ready to send: a URL as given, or a checked file still to upload. */
+type PreparedImage = { kind: 'url'; url: string } | { kind: 'upload'; file: UploadFile };
 
 /**
  * The item's binary as an upload: streamed from n8n's binary store when it lives there (its size
@@ -80,13 +66,68 @@ async function binaryFile(ctx: IExecuteFunctions, itemIndex: number, property: s
 	return bufferFile(await ctx.helpers.getBinaryDataBuffer(itemIndex, property), fileName, mimeType);
 }
 
-export async function resolveImage(
+/** The first HEAD_BYTES of a file; a stream is closed as soon as they are read. */
+async function headOf(file: UploadFile): Promise<Buffer> {
+	const body = await file.open();
+	if (Buffer.isBuffer(body)) return body.subarray(0, HEAD_BYTES);
+	const chunks: Buffer[] = [];
+	let length = 0;
+	for await (const chunk of body) {
+		const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+		chunks.push(bytes);
+		length += bytes.length;
+		if (length >= HEAD_BYTES) break;
+	}
+	body.destroy?.();
+	return Buffer.concat(chunks).subarray(0, HEAD_BYTES);
+}
+
+/** Reads an image from the item's binary data and checks its bytes, uploading nothing yet. */
+async function readBinaryImage(ctx: IExecuteFunctions, itemIndex: number, label: string, property: string): Promise<PreparedImage> {
+	const item = ctx.getInputData()[itemIndex];
+	const binary = item?.binary?.[property];
+	const field = `${label} Binary Property`;
+	if (!binary) {
+		const available = Object.keys(item?.binary ?? {});
+		throw new InputError(
+			field,
+			`the item has no binary property "${property}"`,
+			available.length
+				? `Its binary properties are: ${available.join(', ')}. Put one of them in the field.`
+				: 'The incoming item has no binary data at all. Add a node before this one that reads the image (e.g. HTTP Request, Read/Write Files, Google Drive), or use an image URL.',
+		);
+	}
+	const labelled = binary.mimeType ? ` (labelled ${binary.mimeType})` : '';
+	const file = await binaryFile(ctx, itemIndex, property, binary, binary.fileName ?? property, binary.mimeType ?? '');
+	if (file.size > FAL_MAX_IMAGE_BYTES) throw tooLarge(label, file.size);
+	const sniff = checkImageBytes(field, await headOf(file), `"${property}"${labelled}`);
+	const extension = sniff.type === 'jpeg' ? 'jpg' : sniff.type;
+	// Uploaded as what the bytes are, whatever the label said.
+	return { kind: 'upload', file: { ...file, fileName: binary.fileName ?? `${property}.${extension}`, contentType: sniff.mimeType } };
+}
+
+async function prepareImage(ctx: IExecuteFunctions, itemIndex: number, label: string, source: ImageSource): Promise<PreparedImage> {
+	if (source.kind === 'url') return { kind: 'url', url: checkImageUrl(`${label} URL`, source.url) };
+	return await readBinaryImage(ctx, itemIndex, label, source.property);
+}
+
+async function send(client: FalTransport, image: PreparedImage): Promise<string> {
+	return image.kind === 'url' ? image.url : await client.storage.upload(image.file);
+}
+
+/**
+ * Checks every image of an item first, then uploads: a bad End Image must not leave a Start Image
+ * uploaded for nothing.
+ */
+export async function resolveImages(
 	ctx: IExecuteFunctions,
 	client: FalTransport,
 	itemIndex: number,
-	label: string,
-	source: ImageSource,
-): Promise<string> {
-	if (source.kind === 'url') return checkImageUrl(`${label} URL`, source.url);
-	return await uploadBinaryImage(ctx, client, itemIndex, label, source.property);
+	start: ImageSource,
+	end: ImageSource | undefined,
+): Promise<{ startUrl: string; endUrl?: string }> {
+	const startImage = await prepareImage(ctx, itemIndex, 'Start Image', start);
+	const endImage = end ? await prepareImage(ctx, itemIndex, 'End Image', end) : undefined;
+	const startUrl = await send(client, startImage);
+	return endImage ? { startUrl, endUrl: await send(client, endImage) } : { startUrl };
 }

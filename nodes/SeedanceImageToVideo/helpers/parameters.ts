@@ -12,6 +12,7 @@ import {
 	type SeedanceInput,
 	type Tier,
 } from '../model';
+import { parseHostList } from '../../shared/mediaHosts';
 import { InputError } from './errors';
 
 export type ImageSource = { kind: 'url'; url: string } | { kind: 'binary'; property: string };
@@ -31,12 +32,21 @@ export interface GenerateOptions {
 	waitTimeoutSeconds: number;
 	concurrency: number;
 	queuePriority: QueuePriority;
+	/** Options → Allowed Download Hosts, beyond fal's media hosts. */
+	allowedDownloadHosts: string[];
 }
 
 export const QUEUE_PRIORITIES = ['normal', 'low'] as const satisfies readonly QueuePriority[];
 
 export const DEFAULT_WAIT_TIMEOUT_SECONDS = 1800;
 export const DEFAULT_CONCURRENCY = 5;
+/** Wait for Completion holds the execution (and a worker) open: a day at most. */
+export const MAX_WAIT_TIMEOUT_SECONDS = 24 * 60 * 60;
+/**
+ * A waiting execution must resume before n8n's "wait forever" date (WAIT_INDEFINITELY,
+ * 3000-01-01 in n8n-workflow 2.41), else n8n never resumes it at its time limit.
+ */
+export const N8N_WAIT_FOREVER_MS = Date.UTC(3000, 0, 1);
 export const MAX_CONCURRENCY = 40;
 
 function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[], hint?: string): T {
@@ -115,13 +125,32 @@ export function readGenerateRequest(ctx: IExecuteFunctions, itemIndex: number): 
 }
 
 /** The Options collection of one item: file names and the like may be expressions per item. */
+function checkWaitTimeout(ctx: IExecuteFunctions, itemIndex: number, seconds: number, raw: unknown): void {
+	if (!Number.isFinite(seconds) || seconds <= 0) {
+		throw new InputError('Wait Timeout', `"${String(raw)}" is not a positive number of seconds`);
+	}
+	const mode = ctx.getNodeParameter('operation', itemIndex, '') === 'generate' ? String(ctx.getNodeParameter('mode', itemIndex, '')) : '';
+	if (mode === 'waitForWebhook') {
+		const maxSeconds = Math.floor((N8N_WAIT_FOREVER_MS - Date.now()) / 1000) - 1;
+		if (seconds > maxSeconds) {
+			throw new InputError('Wait Timeout', `${seconds} s is past n8n's limit for a waiting execution (${maxSeconds} s, until n8n's "wait forever" date 3000-01-01)`, 'Use a realistic limit such as 86400 (a day); a Seedance video takes minutes.');
+		}
+		return;
+	}
+	if (mode === 'waitForCompletion' && seconds > MAX_WAIT_TIMEOUT_SECONDS) {
+		throw new InputError(
+			'Wait Timeout',
+			`${seconds} s is over the maximum of ${MAX_WAIT_TIMEOUT_SECONDS} s (24 hours) for Wait for Completion`,
+			'Lower it, or use Submit and Wait for Webhook (no worker is held while waiting) or Submit Only with the Seedance Trigger.',
+		);
+	}
+}
+
 export function readGenerateOptions(ctx: IExecuteFunctions, itemIndex = 0): GenerateOptions {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const waitTimeoutSeconds = Number(options.waitTimeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS);
 	const concurrency = Number(options.concurrency ?? DEFAULT_CONCURRENCY);
-	if (!Number.isFinite(waitTimeoutSeconds) || waitTimeoutSeconds <= 0) {
-		throw new InputError('Wait Timeout', `"${String(options.waitTimeoutSeconds)}" is not a positive number of seconds`);
-	}
+	checkWaitTimeout(ctx, itemIndex, waitTimeoutSeconds, options.waitTimeoutSeconds);
 	if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
 		throw new InputError('Concurrency', `"${String(options.concurrency)}" must be a whole number from 1 to ${MAX_CONCURRENCY}`);
 	}
@@ -132,5 +161,6 @@ export function readGenerateOptions(ctx: IExecuteFunctions, itemIndex = 0): Gene
 		waitTimeoutSeconds,
 		concurrency,
 		queuePriority: oneOf('Queue Priority', options.queuePriority ?? 'normal', QUEUE_PRIORITIES),
+		allowedDownloadHosts: parseHostList(options.allowedDownloadHosts),
 	};
 }

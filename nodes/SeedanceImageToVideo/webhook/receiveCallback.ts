@@ -1,14 +1,15 @@
 /**
  * The waiting node's `webhook()`: fal calls the execution's resume URL once per request. Each call
- * is checked against the request ids saved before waiting; fal's queue (not the callback body) says
- * which jobs are done. While some are still running the execution keeps waiting (a webhook that
- * returns no `workflowData` leaves it as it was: n8n/dist/webhooks/webhook-helpers.js). Once all are
- * done — or the time limit has passed — the node resumes with the same items Wait for Completion
- * gives, in input order.
+ * must carry fal's Ed25519 signature (keys from Options → Webhook Keys URL, else fal's own JWKS),
+ * and is checked against the request ids saved before waiting. While some jobs are still running
+ * the execution keeps waiting (a webhook that returns no `workflowData` leaves it as it was:
+ * n8n/dist/webhooks/webhook-helpers.js). Once all are done — or the time limit has passed — the
+ * node resumes with the same items Wait for Completion gives, in input order.
  *
- * Before anything else each call must carry fal's Ed25519 signature (the keys at `/.well-known/jwks.json`
- * of the credential's API Host, else fal's own): anyone who learns a resume URL could otherwise make
- * the execution check fal early, and a call that fails the check never touches the execution.
+ * Cost per callback is O(1) status calls on average, not O(N): the signed callback is trusted for
+ * its own job; jobs known to be done (by an earlier callback in this process) are not asked again;
+ * the others are asked newest-first, stopping at the first still running (a batch mostly finishes
+ * in submission order, so the newest is the last to finish).
  */
 import type { ExecutionError, IDataObject, IExecuteData, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
@@ -21,12 +22,10 @@ import { DEFAULT_CONCURRENCY } from '../helpers/parameters';
 import { cancelQuietly, type FalJob, type JobTimings } from '../helpers/queue';
 import { videoOutputItem } from '../helpers/video';
 import { createFalTransport, normaliseApiHost, type FalCredentials, type FalTransport } from '../../shared/transport';
-import { FAL_JWKS_URL, waitingCallbackReplayGuard } from '../../shared/jwksCache';
+import { FAL_JWKS_URLS, waitingCallbackReplayGuard } from '../../shared/jwksCache';
 import { checkFalSignature, parseJsonBody, readWebhookDelivery, respond } from '../../shared/webhookRequest';
+import { batchKeyOf, claimResume, completedJobsOf } from './resumeGuard';
 import { readWaitState, setResumeOutcome, waitingEntryOf, type WaitingJob, type WaitState } from './waitState';
-
-/** Status checks per callback run this many at once. */
-const STATUS_CONCURRENCY = 8;
 
 interface FalCallbackBody {
 	request_id?: unknown;
@@ -38,7 +37,6 @@ interface JobProgress {
 	completed: boolean;
 	inferenceSeconds?: number;
 }
-
 
 /** Downloads after the resume overlap like the generations did (Options → Concurrency). */
 function readConcurrency(ctx: IWebhookFunctions): number {
@@ -57,20 +55,23 @@ function acknowledge(ctx: IWebhookFunctions, body: IDataObject, statusCode = 200
 	respond(ctx, statusCode, body);
 }
 
-/** fal's webhook keys: served by the credential's API Host when it has one (a fal stand-in). */
-function jwksUrlFor(credentials: FalCredentials): string {
-	const apiHost = normaliseApiHost(credentials.apiHost);
-	return apiHost ? `${apiHost}/.well-known/jwks.json` : FAL_JWKS_URL;
+/** Options → Webhook Keys URL when set (a fal stand-in), else fal's own JWKS with its fallback. */
+function jwksUrlsOf(ctx: IWebhookFunctions): readonly string[] {
+	const options = ctx.getNodeParameter('options', {}) as IDataObject;
+	const configured = typeof options.jwksUrl === 'string' ? options.jwksUrl.trim() : '';
+	return configured ? [configured] : FAL_JWKS_URLS;
 }
 
 /**
  * A throwing `webhook()` would resume the waiting execution as failed, with its run data replaced
  * (n8n/dist/webhooks/webhook-helpers.js `executeWebhook`). When fal cannot be asked about the jobs,
  * the execution keeps waiting and fal is told to deliver again later (it retries non-2xx answers).
+ * The cause goes to n8n's log, not to the caller.
  */
-function retryLater(ctx: IWebhookFunctions, error: unknown): IWebhookResponseData {
+function retryLater(ctx: IWebhookFunctions, what: string, error: unknown): IWebhookResponseData {
 	const reason = error instanceof Error ? error.message : String(error);
-	acknowledge(ctx, { received: false, retry: true, message: `Could not check the requests at fal: ${reason}` }, 503);
+	ctx.logger.error(`Seedance: ${what}, answered 503 so that fal delivers the callback again: ${reason}`);
+	acknowledge(ctx, { received: false, retry: true, message: `${what}; deliver again later.` }, 503);
 	return { noWebhookResponse: true };
 }
 
@@ -82,6 +83,36 @@ async function checkProgress(client: FalTransport, job: WaitingJob): Promise<Job
 	const status = await client.queue.status(job.endpoint, { requestId: job.requestId, logs: false });
 	const inference = (status as { metrics?: { inference_time?: number } }).metrics?.inference_time;
 	return { job, completed: status.status === 'COMPLETED', inferenceSeconds: typeof inference === 'number' ? inference : undefined };
+}
+
+/**
+ * What is known of every job after this callback. The callback's own job is done (fal signed it);
+ * jobs an earlier callback found done are not asked again. The rest are asked newest-first until
+ * one is still running — unless `askAll` (the time limit passed: every unfinished job is cancelled).
+ */
+async function gatherProgress(
+	client: FalTransport,
+	state: WaitState,
+	callbackJob: WaitingJob,
+	completed: Set<string>,
+	askAll: boolean,
+): Promise<{ progress: JobProgress[]; pending: number }> {
+	completed.add(callbackJob.requestId);
+	const known = new Map<string, JobProgress>();
+	const unknown = state.jobs.filter((job) => !completed.has(job.requestId)).sort((a, b) => b.submittedAt - a.submittedAt || b.itemIndex - a.itemIndex);
+	let stillRunning = false;
+	for (const job of unknown) {
+		const progress = await checkProgress(client, job);
+		known.set(job.requestId, progress);
+		if (progress.completed) {
+			completed.add(job.requestId);
+		} else {
+			stillRunning = true;
+			if (!askAll) break;
+		}
+	}
+	const progress = state.jobs.map((job) => known.get(job.requestId) ?? { job, completed: completed.has(job.requestId) });
+	return { progress, pending: stillRunning ? state.jobs.length - completed.size : 0 };
 }
 
 function timingsOf(progress: JobProgress, callbackRequestId: string, receivedAt: number): JobTimings {
@@ -100,6 +131,7 @@ async function resultItem(
 	client: FalTransport,
 	progress: JobProgress,
 	timings: JobTimings,
+	apiHost: string | undefined,
 ): Promise<INodeExecutionData> {
 	const { job } = progress;
 	const falJob: FalJob = { endpoint: job.endpoint, requestId: job.requestId };
@@ -110,7 +142,8 @@ async function resultItem(
 		estimatedCostUsd: job.estimatedCostUsd,
 		timings: describeTimings(timings),
 	};
-	return await videoOutputItem(ctx, json, output, job.requestId, job.itemIndex, job.output);
+	const policy = { extraHosts: job.output.allowedDownloadHosts ?? [], apiHost: normaliseApiHost(apiHost) };
+	return await videoOutputItem(ctx, json, output, job.requestId, job.itemIndex, job.output, policy);
 }
 
 function timedOutError(job: WaitingJob, state: WaitState, cancelled: boolean): JobInterruptedError {
@@ -136,8 +169,9 @@ async function buildOutcome(
 	progress: JobProgress[],
 	callbackRequestId: string,
 	receivedAt: number,
-	apiKey: string,
+	credentials: FalCredentials,
 ): Promise<Outcome> {
+	const { apiKey, apiHost } = credentials;
 	const concurrency = readConcurrency(ctx);
 	const continueOnFail = continuesOnFail(ctx);
 	const node = ctx.getNode();
@@ -153,7 +187,7 @@ async function buildOutcome(
 				const cancelled = await cancelQuietly(client, { endpoint: jobProgress.job.endpoint, requestId: jobProgress.job.requestId });
 				throw timedOutError(jobProgress.job, state, cancelled);
 			}
-			return [await resultItem(ctx, client, jobProgress, timingsOf(jobProgress, callbackRequestId, receivedAt))];
+			return [await resultItem(ctx, client, jobProgress, timingsOf(jobProgress, callbackRequestId, receivedAt), apiHost)];
 		} catch (error) {
 			const nodeError = toNodeError(node, error, itemIndex, apiKey, 'generating the video');
 			if (continueOnFail) return [{ json: { error: nodeError.message, description: nodeError.description ?? undefined }, pairedItem: { item: itemIndex } }];
@@ -169,7 +203,8 @@ async function failFast(
 	ctx: IWebhookFunctions,
 	client: FalTransport,
 	entry: IExecuteData,
-	progress: JobProgress[],
+	state: WaitState,
+	completed: Set<string>,
 	failedJob: WaitingJob,
 	apiKey: string,
 ): Promise<IWebhookResponseData> {
@@ -178,31 +213,42 @@ async function failFast(
 		() => new Error(`fal reported request ${failedJob.requestId} as failed`),
 		(reason: unknown) => reason,
 	);
-	await Promise.all(progress.filter((entry) => !entry.completed).map(async ({ job }) => await cancelQuietly(client, job)));
+	// Cancelling a finished job only gets a 400, so the ones known to be done are left alone.
+	const others = state.jobs.filter((job) => !completed.has(job.requestId));
+	await Promise.all(others.map(async (job) => await cancelQuietly(client, job)));
 	setResumeOutcome(entry, toNodeError(ctx.getNode(), error, failedJob.itemIndex, apiKey, 'generating the video'));
 	return { noWebhookResponse: true, workflowData: [[]] };
 }
 
 export async function receiveFalCallback(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const receivedAt = Date.now();
+	// A refused call is answered here and the execution keeps waiting: 401 for a missing, forged or
+	// stale signature, 503 when the keys cannot be loaded (fal retries), 200 for a replay of a call
+	// already handled (checking fal again would change nothing).
+	const delivery = await readWebhookDelivery(ctx);
+	const check = await checkFalSignature(ctx, delivery, { jwksUrls: jwksUrlsOf(ctx), replayGuard: waitingCallbackReplayGuard });
+	if (!check.ok) {
+		acknowledge(ctx, check.refusal.body, check.refusal.statusCode);
+		return { noWebhookResponse: true };
+	}
+
 	const entry = waitingEntryOf(ctx);
 	const state = entry && readWaitState(entry);
-	if (!entry || !state) return keepWaiting({ ignored: 'This node is not waiting for a Seedance callback.' });
+	if (!entry || !state) {
+		// Never "ignored" with a 200: fal would stop delivering and the billed jobs would be stranded.
+		waitingCallbackReplayGuard.forget(check.delivery);
+		const cause = !entry
+			? "the waiting node's execution stack entry is not where n8n 2.41 keeps it (runExecutionData.executionData.nodeExecutionStack[0])"
+			: 'the stack entry has no Seedance wait state in its metadata';
+		return retryLater(ctx, `Could not read the waiting execution's saved request ids: ${cause}`, new Error('n8n internals changed?'));
+	}
 
 	let credentials: FalCredentials;
 	try {
 		credentials = (await ctx.getCredentials('falApi')) as unknown as FalCredentials;
 	} catch (error) {
-		return retryLater(ctx, error);
-	}
-	// A refused call is answered here and the execution keeps waiting: 401 for a missing, forged or
-	// stale signature, 503 when the keys cannot be loaded (fal retries), 200 for a replay of a call
-	// already handled (checking fal again would change nothing).
-	const delivery = await readWebhookDelivery(ctx);
-	const check = await checkFalSignature(ctx, delivery, { jwksUrl: jwksUrlFor(credentials), replayGuard: waitingCallbackReplayGuard });
-	if (!check.ok) {
-		acknowledge(ctx, check.refusal.body, check.refusal.statusCode);
-		return { noWebhookResponse: true };
+		waitingCallbackReplayGuard.forget(check.delivery);
+		return retryLater(ctx, 'Could not read the Fal API credential', error);
 	}
 
 	const body = (parseJsonBody(delivery.rawBody) ?? ctx.getBodyData() ?? {}) as FalCallbackBody;
@@ -210,26 +256,31 @@ export async function receiveFalCallback(ctx: IWebhookFunctions): Promise<IWebho
 	const job = state.jobs.find((candidate) => candidate.requestId === requestId);
 	if (!job) return keepWaiting({ ignored: `Request "${requestId}" was not submitted by this execution.` });
 
-	let client: FalTransport;
-	let progress: JobProgress[];
+	const batchKey = batchKeyOf(state);
+	const completed = completedJobsOf(batchKey, state.deadline, receivedAt);
+	const timedOut = receivedAt >= state.deadline;
+	const client = createFalTransport(ctx, credentials);
+	let gathered: { progress: JobProgress[]; pending: number };
 	try {
-		client = createFalTransport(ctx, credentials);
-		progress = await mapWithConcurrency(state.jobs, STATUS_CONCURRENCY, async (candidate) => await checkProgress(client, candidate));
+		gathered = await gatherProgress(client, state, job, completed, timedOut);
 	} catch (error) {
 		// Not handled: fal's retry of this very call (same signature within a second) must get in.
 		waitingCallbackReplayGuard.forget(check.delivery);
-		return retryLater(ctx, error);
-	}
-	const pending = progress.filter((entry) => !entry.completed).length;
-	const timedOut = receivedAt >= state.deadline;
-
-	if (pending > 0 && !timedOut) {
-		if (body.status === 'ERROR' && !continuesOnFail(ctx)) return await failFast(ctx, client, entry, progress, job, credentials.apiKey);
-		return keepWaiting({ waitingFor: pending });
+		return retryLater(ctx, 'Could not check the requests at fal', error);
 	}
 
+	if (gathered.pending > 0 && !timedOut) {
+		if (body.status === 'ERROR' && !continuesOnFail(ctx)) {
+			if (!claimResume(batchKey)) return keepWaiting({ resumed: 'already' });
+			return await failFast(ctx, client, entry, state, completed, job, credentials.apiKey);
+		}
+		return keepWaiting({ waitingFor: gathered.pending });
+	}
+
+	// Two last callbacks at the same moment both get here; only the first resumes.
+	if (!claimResume(batchKey)) return keepWaiting({ resumed: 'already' });
 	acknowledge(ctx, { received: true, resumed: true });
-	const outcome = await buildOutcome(ctx, client, state, progress, requestId, receivedAt, credentials.apiKey);
+	const outcome = await buildOutcome(ctx, client, state, gathered.progress, requestId, receivedAt, credentials);
 	setResumeOutcome(entry, outcome.failure);
 	return { noWebhookResponse: true, workflowData: [outcome.items] };
 }

@@ -23,7 +23,7 @@ export interface WaitingJob {
 	parameters: IDataObject;
 	estimatedCostUsd?: number;
 	/** This item's Options → output fields, read at submit time (expressions may differ per item). */
-	output: { binaryPropertyName: string; fileName?: string; returnUrlOnly: boolean };
+	output: { binaryPropertyName: string; fileName?: string; returnUrlOnly: boolean; allowedDownloadHosts?: string[] };
 }
 
 /** An item that failed before it reached fal (only kept with Continue On Fail). */

@@ -206,6 +206,10 @@ export const REFERENCE_LIMITS: Record<MediaKind, MediaLimit> = {
 /** Across all three lists [P][J]. */
 export const MAX_REFERENCE_FILES = 12;
 
-/** Image-to-video's start and end frames: JPEG/PNG/WebP up to 30 MB [P][J]; the playground also takes GIF and AVIF [P]. */
+/**
+ * Image-to-video's start and end frames: JPEG/PNG/WebP up to 30 MB [P][J]. The playground also takes
+ * GIF and AVIF [P], but the schema names only these three, and the node checks image bytes against
+ * them (nodes/shared/media/imageType.ts).
+ */
 export const FAL_MAX_IMAGE_BYTES = 30 * MEGABYTE;
-export const ACCEPTED_IMAGE_TYPES = ['jpg', 'jpeg', 'png', 'webp', 'gif', 'avif'] as const;
+export const ACCEPTED_IMAGE_TYPES = ['jpg', 'jpeg', 'png', 'webp'] as const;

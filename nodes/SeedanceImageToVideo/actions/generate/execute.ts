@@ -5,20 +5,21 @@ import type { FalTransport } from '../../../shared/transport';
 import type { SeedanceInput, SeedanceOutput } from '../../model';
 import { estimateCostUsd } from '../../model';
 import { InputError } from '../../helpers/errors';
-import { resolveImage } from '../../helpers/images';
+import { resolveImages } from '../../helpers/images';
 import { describeParameters, describeResult, describeTimings } from '../../helpers/output';
 import { readGenerateOptions, readGenerateRequest, type GenerateRequest } from '../../helpers/parameters';
 import { waitForCompletion, type FalJob, type JobTimings } from '../../helpers/queue';
 import { logSubmitted } from '../../helpers/submitLog';
-import { videoOutputItem } from '../../helpers/video';
+import { downloadPolicyOf, videoOutputItem } from '../../helpers/video';
 import type { ItemContext, Operation } from '../types';
 import { submitAndWaitForWebhook } from './waitForWebhook';
 
 export type GenerateMode = 'waitForCompletion' | 'waitForWebhook' | 'submitOnly';
 
 export async function buildInput(ctx: IExecuteFunctions, client: FalTransport, itemIndex: number, request: GenerateRequest): Promise<SeedanceInput> {
-	const input: SeedanceInput = { ...request.input, image_url: await resolveImage(ctx, client, itemIndex, 'Start Image', request.startImage) };
-	if (request.endImage) input.end_image_url = await resolveImage(ctx, client, itemIndex, 'End Image', request.endImage);
+	const images = await resolveImages(ctx, client, itemIndex, request.startImage, request.endImage);
+	const input: SeedanceInput = { ...request.input, image_url: images.startUrl };
+	if (images.endUrl) input.end_image_url = images.endUrl;
 	return input;
 }
 
@@ -73,7 +74,8 @@ async function generateAndWait(item: ItemContext): Promise<INodeExecutionData[]>
 
 	const { data: output } = await client.queue.result<SeedanceOutput>(job.endpoint, { requestId: job.requestId, abortSignal: signal });
 	const json = { ...describeResult(job, request.tier, output, input), timings: describeTimings(timings) };
-	return [await videoOutputItem(ctx, json, output, job.requestId, itemIndex, options, signal)];
+	const policy = await downloadPolicyOf(ctx, options.allowedDownloadHosts);
+	return [await videoOutputItem(ctx, json, output, job.requestId, itemIndex, options, policy, signal)];
 }
 
 export const generateOperation: Operation = {

@@ -94,7 +94,7 @@ async function cancelBatch(ctx: IExecuteFunctions, item: ItemContext, batch: Bat
 async function submitItem(item: ItemContext, batch: Batch): Promise<INodeExecutionData[]> {
 	const { ctx, client, itemIndex, signal } = item;
 	const request = readGenerateRequest(ctx, itemIndex);
-	const { binaryPropertyName, fileName, returnUrlOnly, queuePriority } = readGenerateOptions(ctx, itemIndex);
+	const { binaryPropertyName, fileName, returnUrlOnly, queuePriority, allowedDownloadHosts } = readGenerateOptions(ctx, itemIndex);
 	const webhookUrl = readResumeUrl(ctx, itemIndex, batch.usesFal);
 	const input = await buildInput(ctx, client, itemIndex, request);
 	const submittedAt = Date.now();
@@ -114,7 +114,7 @@ async function submitItem(item: ItemContext, batch: Batch): Promise<INodeExecuti
 		submittedAt,
 		parameters: describeParameters(input),
 		estimatedCostUsd: estimateCostUsd(request.tier, input),
-		output: { binaryPropertyName, fileName, returnUrlOnly },
+		output: { binaryPropertyName, fileName, returnUrlOnly, allowedDownloadHosts },
 	};
 	batch.state.jobs.push(waiting);
 	return [
