@@ -79,6 +79,12 @@ export function isPrivateHost(hostname: string): boolean {
 	return /^f[cd]/.test(host) || /^fe[89ab]/.test(host);
 }
 
+/** This machine: `localhost` and 127.0.0.1 name the same host (a local API Host may use either). */
+function isLoopbackHost(hostname: string): boolean {
+	const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+	return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || ipv4Octets(host)?.[0] === 127;
+}
+
 function hostnameOf(url: string | undefined): string | undefined {
 	if (!url || !URL.canParse(url)) return undefined;
 	return new URL(url).hostname.toLowerCase();
@@ -92,7 +98,8 @@ export function checkDownloadUrl(url: string, policy: DownloadPolicy): void {
 	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new DownloadRefusedError(host || url.slice(0, 100), `only http(s) is fetched, not ${parsed.protocol}`);
 	const apiHost = hostnameOf(policy.apiHost);
 	const apiHostIsLocal = apiHost !== undefined && isPrivateHost(apiHost);
-	const allowed = [...FAL_MEDIA_HOSTS, ...policy.extraHosts].some((pattern) => matchesHost(host, pattern)) || host === apiHost;
+	const isApiHost = host === apiHost || (apiHost !== undefined && isLoopbackHost(apiHost) && isLoopbackHost(host));
+	const allowed = isApiHost || [...FAL_MEDIA_HOSTS, ...policy.extraHosts].some((pattern) => matchesHost(host, pattern));
 	if (!allowed) {
 		throw new DownloadRefusedError(
 			host,

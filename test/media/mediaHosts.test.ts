@@ -31,6 +31,12 @@ describe("videos are downloaded from fal's media hosts only, unless more are lis
 		expect(() => checkDownloadUrl('http://localhost:9000/x.mp4', { ...listed, apiHost: 'http://127.0.0.1:9710' })).not.toThrow();
 	});
 
+	test('a loopback API Host allows this machine under either name (localhost, 127.0.0.1), not other private addresses', () => {
+		expect(() => checkDownloadUrl('http://127.0.0.1:9710/files/a.mp4', { extraHosts: [], apiHost: 'http://localhost:9710' })).not.toThrow();
+		expect(() => checkDownloadUrl('http://localhost:9710/files/a.mp4', { extraHosts: [], apiHost: 'http://127.0.0.1:9710' })).not.toThrow();
+		expect(() => checkDownloadUrl('http://169.254.169.254/latest/', { extraHosts: [], apiHost: 'http://127.0.0.1:9710' })).toThrow(/169\.254\.169\.254: it is not one of fal's media hosts/);
+	});
+
 	test("the API Host's own host is allowed (the offline demo's fake fal serves its videos there)", () => {
 		expect(() => checkDownloadUrl('http://127.0.0.1:9710/files/abc.mp4', { extraHosts: [], apiHost: 'http://127.0.0.1:9710' })).not.toThrow();
 		expect(() => checkDownloadUrl('https://proxy.example.com/files/abc.mp4', { extraHosts: [], apiHost: 'https://proxy.example.com' })).not.toThrow();

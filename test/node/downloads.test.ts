@@ -58,9 +58,16 @@ describe('Wait for Completion downloads only from allowed hosts', () => {
 	});
 
 	test('a host listed in Allowed Download Hosts is fetched', async () => {
-		const refused = await generateWithVideoAt(`http://localhost:${cdnPort}/ok.mp4`);
-		expect(refused.error?.message).toMatch(/from localhost: it is not one of fal's media hosts/);
-		const allowed = await generateWithVideoAt(`http://localhost:${cdnPort}/ok.mp4`, { allowedDownloadHosts: 'localhost' });
+		const refused = await generateWithVideoAt('http://media.invalid/ok.mp4');
+		expect(refused.error?.message).toMatch(/^Refused to download the video from media\.invalid: it is not one of fal's media hosts/);
+		// Listed, it is fetched (and fails: .invalid never resolves), so the refusal is gone.
+		const listed = await generateWithVideoAt('http://media.invalid/ok.mp4', { allowedDownloadHosts: 'media.invalid' });
+		expect(listed.error?.message).toBe('Could not download the video from media.invalid: no answer from the host');
+		expect(String(listed.error?.description)).toMatch(/could not be reached or failed \(/);
+	});
+
+	test('with a local API Host, this machine under its other name (localhost) is the API Host', async () => {
+		const allowed = await generateWithVideoAt(`http://localhost:${cdnPort}/ok.mp4`);
 		expect(allowed.status).toBe('success');
 		expect(await allowed.readBinary(allowed.items[0])).toEqual(SAMPLE_VIDEO);
 	});

@@ -31,9 +31,10 @@ export class VideoDownloadError extends Error {
 	constructor(
 		readonly host: string,
 		readonly status?: number,
-		reason?: string,
+		/** The connection error, when there was no HTTP answer. Kept out of the message: n8n rewrites messages naming ENOTFOUND & co. */
+		readonly reason?: string,
 	) {
-		super(`Could not download the video from ${host}${status !== undefined ? ` (HTTP ${status})` : ''}${status === undefined && reason ? `: ${reason}` : ''}`);
+		super(`Could not download the video from ${host}${status !== undefined ? ` (HTTP ${status})` : ': no answer from the host'}`);
 	}
 
 	get hint(): string {
@@ -43,7 +44,8 @@ export class VideoDownloadError extends Error {
 		if (this.status !== undefined && this.status >= 300 && this.status < 400) {
 			return 'The video host answered with a redirect, which is not followed (only allowed hosts are fetched). Add the final host to Allowed Download Hosts if you trust it.';
 		}
-		return 'The video host could not be reached or failed. Try again, or turn on Return URL Only and fetch the video yourself.';
+		const cause = this.reason ? ` (${this.reason})` : '';
+		return `The video host could not be reached or failed${cause}. Try again, or turn on Return URL Only and fetch the video yourself.`;
 	}
 }
 
