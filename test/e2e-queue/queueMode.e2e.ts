@@ -25,8 +25,8 @@ const TRIGGER = { id: 'queueE2eTrigger01', webhookId: 'queue-e2e-trigger' };
 const JOB_MS = 3000;
 const ENDPOINT = 'bytedance/seedance-2.0/fast/image-to-video';
 
-function workflowInMode(mode: 'waitForCompletion' | 'waitForWebhook', { id, path: webhookPath }: { id: string; path: string }): WorkflowJson {
-	const workflow = waitForWebhookWorkflow({ id, name: `Seedance queue e2e (${mode})`, webhookPath, credential: CREDENTIAL, imageUrl: 'https://images.example.com/cat.jpg' });
+function workflowInMode(mode: 'waitForCompletion' | 'waitForWebhook', { id, path: webhookPath }: { id: string; path: string }, jwksUrl: string): WorkflowJson {
+	const workflow = waitForWebhookWorkflow({ id, name: `Seedance queue e2e (${mode})`, webhookPath, credential: CREDENTIAL, imageUrl: 'https://images.example.com/cat.jpg', jwksUrl });
 	for (const node of workflow.nodes) if (node.name === SEEDANCE_NODE) node.parameters.mode = mode;
 	return workflow;
 }
@@ -38,7 +38,7 @@ function triggerWorkflow(jwksUrl: string): WorkflowJson {
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{ id: 'qt1', name: 'Seedance Trigger', type: 'n8n-nodes-seedance.seedanceTrigger', typeVersion: 1, position: [0, 0], webhookId: TRIGGER.webhookId, parameters: { options: { jwksUrl } } },
+			{ id: 'qt1', name: 'Seedance Trigger', type: 'n8n-nodes-seedance.seedanceTrigger', typeVersion: 1, position: [0, 0], webhookId: TRIGGER.webhookId, credentials: { falApi: CREDENTIAL }, parameters: { options: { jwksUrl } } },
 			// Reads the video's bytes on the worker: they were stored by the webhook processor.
 			{
 				id: 'qt2',
@@ -92,8 +92,8 @@ describe('queue mode: main + 2 workers + webhook processor, PostgreSQL, Redis', 
 		await stack.start({
 			importData: (s) =>
 				importInto(s, [{ ...CREDENTIAL, apiKey: API_KEY, apiHost: fake.url }], [
-					workflowInMode('waitForCompletion', COMPLETION),
-					workflowInMode('waitForWebhook', WEBHOOK),
+					workflowInMode('waitForCompletion', COMPLETION, fake.jwksUrl),
+					workflowInMode('waitForWebhook', WEBHOOK, fake.jwksUrl),
 					triggerWorkflow(fake.jwksUrl),
 				]),
 		});
