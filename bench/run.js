@@ -51,6 +51,7 @@ function readConfig() {
 		queueJobMs: Number(flag('queue-job-ms', 20000)),
 		queueFalConcurrency: Number(flag('queue-fal-concurrency', Infinity)),
 		skipQueue: switchOn('skip-queue'),
+		queueModes: String(flag('queue-modes', 'waitForCompletion,waitForWebhook')).split(','),
 		skipSerial: switchOn('skip-serial'),
 		write: !process.argv.includes('--no-write'),
 	};

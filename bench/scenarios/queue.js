@@ -133,7 +133,7 @@ async function run(config) {
 		});
 		const rest = new RestClient(stack.mainUrl, await login(stack.mainUrl));
 		const results = [];
-		for (const spec of MODES) {
+		for (const spec of MODES.filter((candidate) => (config.queueModes ?? MODES.map((mode) => mode.mode)).includes(candidate.mode))) {
 			await rest.publishWorkflow(spec.id);
 			fake.maxConcurrentJobs = 0;
 			process.stdout.write(`\n  ${spec.label}: ${config.queueExecutions} executions …`);
@@ -141,6 +141,7 @@ async function run(config) {
 			process.stdout.write(` ${result.wallSeconds} s`);
 			results.push(result);
 		}
+		if (results.length < 2) return { rows: results.map((result) => ({ metric: `${result.mode}, wall`, value: `${result.wallSeconds} s = ${result.wallOverT} × T; peak RSS ${JSON.stringify(result.peakWorkerRssMb)}; fal ${JSON.stringify(result.falRequestsPerExecution)}`, target: 'reference' })), data: { results } };
 		const [completion, webhook] = results;
 		const falLine = (result) =>
 			`${Object.entries(result.falRequestsPerExecution).filter(([, count]) => count > 0).map(([kind, count]) => `${kind} ${count}`).join(', ')}; callbacks ${result.falCallbacksPerExecution}`;

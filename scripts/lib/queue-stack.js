@@ -47,6 +47,9 @@ function queueEnv({ pgPort, redisPort, encryptionKey, webhookUrl }) {
 		DB_POSTGRESDB_DATABASE: DB_NAME,
 		DB_POSTGRESDB_USER: DB_USER,
 		DB_POSTGRESDB_PASSWORD: '',
+		// n8n's default pool is 2 connections per process: a burst of fal callbacks (200 at once in the
+		// bench) then waits for a connection, times out after 20 s and is answered 500 (fal retries).
+		DB_POSTGRESDB_POOL_SIZE: '10',
 		N8N_ENCRYPTION_KEY: encryptionKey,
 		// Binary data written by a worker must be readable by the main (editor) and other workers.
 		// n8n 2.41 defaults to `database` in queue mode (n8n-core binary-data.config.js); said here
