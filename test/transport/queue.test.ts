@@ -24,8 +24,9 @@ describe('submit headers', () => {
 describe('errors', () => {
 	test("fal's error keeps status, body and request id; its message is fal's message or the status line", () => {
 		const error = new FalApiError({ status: 422, statusText: 'Unprocessable Entity', body: { detail: [] }, requestId: 'r1' });
-		expect(error).toMatchObject({ status: 422, body: { detail: [] }, requestId: 'r1', message: 'HTTP 422: Unprocessable Entity' });
+		expect(error).toMatchObject({ status: 422, body: { detail: [] }, requestId: 'r1', message: 'Unprocessable Entity' });
 		expect(new FalApiError({ status: 400, body: { message: 'bad' } }).message).toBe('bad');
+		expect(new FalApiError({ status: 502, statusText: 'Bad Gateway', body: '<html>Bad Gateway</html>' }).message).toBe('HTTP 502: Bad Gateway');
 		expect(new FalApiError({ status: 504, body: undefined, timeoutType: 'user' }).isUserTimeout).toBe(true);
 	});
 

@@ -59,11 +59,12 @@ export function describeConnectionProblem(code: string, detail: string): string 
 	return address ? `${problem} (${address})` : problem;
 }
 
-/** Like fal-js: the body's `message` when fal gave one, else the HTTP status line. */
+/** As fal-js words it: a JSON body's `message`, else the status text; "HTTP n: text" for anything else. */
 function errorMessage(status: number, statusText: string | undefined, body: unknown): string {
-	const message = typeof body === 'object' && body !== null ? (body as { message?: unknown }).message : undefined;
+	if (typeof body !== 'object' || body === null) return `HTTP ${status}: ${statusText ?? ''}`.trim();
+	const message = (body as { message?: unknown }).message;
 	if (typeof message === 'string' && message) return message;
-	return statusText ? `HTTP ${status}: ${statusText}` : `HTTP ${status}`;
+	return statusText || `HTTP ${status}`;
 }
 
 /** Transport-level error codes worth retrying (fal-js retry.ts, `RETRYABLE_NETWORK_ERROR_CODES`). */
