@@ -17,6 +17,11 @@
  * downloads into n8n's binary store) and → the execution's end.
  * Completions are staggered (GAP_MS apart over all executions) so no two callbacks of one execution
  * overlap and each status request belongs to exactly one callback. Skipped with --skip-n8n.
+ *
+ * Then one execution each of 100 and 500 items (--webhook-batch-sizes), completions BATCH_GAP_MS
+ * apart: fal requests per job (submit, status, result, download…; target ≤ 4) and the time n8n takes
+ * to answer each callback (target p95 ≤ 0.5 s): the callback used to check every job of the batch,
+ * N×N status requests in all, before answering.
  */
 require('../lib/ts-register');
 const { startFakeFal } = require('../../test/fake-fal');
@@ -29,6 +34,14 @@ const { API_KEY, IMAGE_URL } = require('../lib/harness');
 const { requestIdOf, round, summarise } = require('../lib/stats');
 
 const TARGET_MEDIAN_MS = 100;
+/** Batch figures (issue 11): fal requests per job and the callback's answer time. */
+const TARGET_REQUESTS_PER_JOB = 4;
+const TARGET_ANSWER_P95_MS = 500;
+const DEFAULT_BATCH_SIZES = [100, 500];
+/** Between completions inside one big batch: 4 callbacks/s, faster than fal finishes a batch at its top concurrency (40 jobs at once, each about a minute). */
+const BATCH_GAP_MS = 250;
+const BATCH_WORKFLOW_ID = 'benchSeedanceBatch1';
+const BATCH_WEBHOOK_PATH = 'seedance-bench-batch';
 const WORKFLOW_ID = 'benchSeedanceHook1';
 const WEBHOOK_PATH = 'seedance-bench-wait';
 const CREDENTIAL = { id: 'benchWaitFal0001', name: 'Fal (bench)' };
@@ -116,6 +129,71 @@ function analyse(fake, answeredAt, executions) {
 	};
 }
 
+/** The kinds of request the node makes to fal (and its CDN) for a job; key fetches are per process. */
+const JOB_REQUEST_KINDS = new Set(['submit', 'status', 'status-stream', 'result', 'cancel', 'download', 'upload-initiate', 'upload-put']);
+
+/** Like RestClient.waitForExecutions, but rides out n8n's "Database is not ready" (503) while SQLite is busy saving a big execution. */
+async function waitPatiently(rest, count, timeoutMs) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const remaining = deadline - Date.now();
+		if (remaining <= 0) throw new Error(`the batch execution did not finish within ${timeoutMs / 1000} s`);
+		try {
+			return await rest.waitForExecutions(BATCH_WORKFLOW_ID, count, Math.min(remaining, 30000));
+		} catch (error) {
+			if (!/HTTP 503|executions finished within/.test(String(error.message))) throw error;
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+		}
+	}
+}
+
+/**
+ * One execution of `items` items: fal requests per job (all kinds the node sends, downloads
+ * included) and how long n8n took to answer each callback (fal's POST sent → n8n's answer).
+ */
+async function runBatch(fake, answeredAt, baseUrl, rest, items) {
+	const before = await rest.executionCount(BATCH_WORKFLOW_ID);
+	const logStart = fake.log.length;
+	const webhookStart = fake.webhooks.length;
+	// Long enough for every item to be submitted and the execution saved as waiting first.
+	const firstJobMs = 4000 + items * 12;
+	const prompts = Array.from({ length: items }, (_, k) => `job ${firstJobMs + k * BATCH_GAP_MS} ms`);
+	const started = Date.now();
+	const response = await postPrompts(baseUrl, BATCH_WEBHOOK_PATH, prompts);
+	if (response.status !== 200) throw new Error(`starting the ${items}-item execution: HTTP ${response.status}`);
+	const summaries = await waitPatiently(rest, before + 1, firstJobMs + items * BATCH_GAP_MS + 240000);
+	const summary = summaries.reduce((newest, candidate) => (Number(candidate.id) > Number(newest.id) ? candidate : newest));
+	let data;
+	for (let attempt = 0; !data; attempt++) {
+		try {
+			data = await rest.executionData(summary.id);
+		} catch (error) {
+			if (attempt > 30 || !/HTTP 503/.test(String(error.message))) throw error;
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+		}
+	}
+	if (summary.status !== 'success' || data.resultData.error) throw new Error(`the ${items}-item execution ended ${summary.status}: ${data.resultData.error?.message ?? ''}`);
+	const videos = data.resultData.runData[SEEDANCE_NODE]?.at(-1)?.data?.main?.[0]?.length ?? 0;
+	if (videos !== items) throw new Error(`${videos} of ${items} videos came out`);
+	const wallMs = Date.now() - started;
+
+	const entries = fake.log.slice(logStart).filter((entry) => JOB_REQUEST_KINDS.has(entry.kind));
+	const byKind = {};
+	for (const entry of entries) byKind[entry.kind] = (byKind[entry.kind] ?? 0) + 1;
+	const records = fake.webhooks.slice(webhookStart);
+	const answers = records.filter((record) => answeredAt.has(record)).map((record) => answeredAt.get(record) - record.time);
+	return {
+		items,
+		wallMs,
+		falRequestsPerJob: round(entries.length / items, 2),
+		statusPerJob: round((byKind.status ?? 0) / items, 2),
+		requestsByKind: byKind,
+		callbacks: records.length,
+		callbacksRefused: records.filter((record) => !(record.responseStatus >= 200 && record.responseStatus < 300)).length,
+		answerMs: summarise(answers),
+	};
+}
+
 const s = (ms) => round(ms / 1000, 3);
 const describe = (stats) => `median ${s(stats.median)} s, p95 ${s(stats.p95)} s, max ${s(stats.max)} s`;
 
@@ -145,12 +223,15 @@ async function run(config) {
 		// No WEBHOOK_URL: n8n builds resume URLs from N8N_HOST and the port `start()` picks.
 		n8n = N8nInstance.create('bench-webhook', { N8N_HOST: '127.0.0.1' });
 		await n8n.importCredentials([{ ...CREDENTIAL, apiKey: API_KEY, apiHost: fake.url }]);
+		const batchOptions = { concurrency: 40 };
 		await n8n.importWorkflows([
 			waitForWebhookWorkflow({ id: WORKFLOW_ID, name: 'Seedance wait for webhook (bench)', webhookPath: WEBHOOK_PATH, credential: CREDENTIAL, imageUrl: IMAGE_URL, jwksUrl: fake.jwksUrl }),
+			waitForWebhookWorkflow({ id: BATCH_WORKFLOW_ID, name: 'Seedance batch (bench)', webhookPath: BATCH_WEBHOOK_PATH, credential: CREDENTIAL, imageUrl: IMAGE_URL, jwksUrl: fake.jwksUrl, options: batchOptions }),
 		]);
 		const baseUrl = await n8n.start();
 		const rest = new RestClient(baseUrl, await login(baseUrl));
 		await rest.publishWorkflow(WORKFLOW_ID);
+		await rest.publishWorkflow(BATCH_WORKFLOW_ID);
 
 		const started = Date.now();
 		for (const list of prompts) await startExecution(baseUrl, list);
@@ -168,6 +249,8 @@ async function run(config) {
 		if (videos !== jobs) throw new Error(`${videos} of ${jobs} videos came out`);
 
 		const result = analyse(fake, answeredAt, executions);
+		const batches = [];
+		for (const size of config.webhookBatchSizes ?? DEFAULT_BATCH_SIZES) batches.push(await runBatch(fake, answeredAt, baseUrl, rest, size));
 		const label = `${jobs} jobs, ${executionCount} executions × ${items} items`;
 		const rows = [
 			{
@@ -191,10 +274,26 @@ async function run(config) {
 					`${result.overlappingCallbacks} callbacks overlapped another of the same execution`,
 				target: 'reference',
 			},
+			...batches.flatMap((batch) => [
+				{
+					metric: `fal requests per job, one execution of ${batch.items} items`,
+					value:
+						`${batch.falRequestsPerJob} (status ${batch.statusPerJob} per job; ${Object.entries(batch.requestsByKind).map(([kind, count]) => `${kind} ${count}`).join(', ')}); ` +
+						`${batch.callbacks} callbacks, ${batch.callbacksRefused} refused and retried; wall ${s(batch.wallMs)} s`,
+					target: `≤ ${TARGET_REQUESTS_PER_JOB}`,
+					ok: batch.falRequestsPerJob <= TARGET_REQUESTS_PER_JOB,
+				},
+				{
+					metric: `Callback answer time, one execution of ${batch.items} items`,
+					value: `${describe(batch.answerMs)} (fal's POST sent → n8n's answer, ${batch.answerMs.count} callbacks)`,
+					target: `p95 ≤ ${TARGET_ANSWER_P95_MS / 1000} s`,
+					ok: batch.answerMs.p95 <= TARGET_ANSWER_P95_MS,
+				},
+			]),
 		];
 		return {
 			rows,
-			data: { jobs, executions: executionCount, itemsPerExecution: items, firstJobMs: FIRST_JOB_MS, gapMs: GAP_MS, wallMs, ...result, targetMedianMs: TARGET_MEDIAN_MS },
+			data: { jobs, executions: executionCount, itemsPerExecution: items, firstJobMs: FIRST_JOB_MS, gapMs: GAP_MS, wallMs, ...result, targetMedianMs: TARGET_MEDIAN_MS, batches },
 		};
 	} finally {
 		await n8n?.dispose();
@@ -208,7 +307,12 @@ const skipReason = (config) => (config.skipN8n ? '--skip-n8n (real n8n not run)'
 module.exports = { id: 'webhook', title: '6. Real n8n: completion latency, Submit and Wait for Webhook', run, skipReason };
 // For a quick look: node bench/scenarios/webhook.js (measures the dist/ that is there).
 if (require.main === module) {
-	run({ webhookJobs: Number(process.argv[2] ?? 60), webhookItems: Number(process.argv[3] ?? 5), webhookGapMs: Number(process.argv[4] ?? DEFAULT_GAP_MS) }).then(
+	run({
+		webhookJobs: Number(process.argv[2] ?? 60),
+		webhookItems: Number(process.argv[3] ?? 5),
+		webhookGapMs: Number(process.argv[4] ?? DEFAULT_GAP_MS),
+		webhookBatchSizes: (process.argv[5] ?? DEFAULT_BATCH_SIZES.join(',')).split(',').filter(Boolean).map(Number),
+	}).then(
 		(section) => console.log(JSON.stringify(section, null, 2)),
 		(error) => {
 			console.error(error);

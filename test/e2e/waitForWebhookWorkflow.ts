@@ -15,9 +15,11 @@ export interface WaitForWebhookWorkflowOptions {
 	imageUrl: string;
 	/** Where the node reads fal's webhook keys: the fake's JWKS (Options → Webhook Keys URL). */
 	jwksUrl: string;
+	/** More Options of the Seedance node (e.g. concurrency). */
+	options?: Record<string, string | number | boolean>;
 }
 
-export function waitForWebhookWorkflow({ id, name, webhookPath, credential, imageUrl, jwksUrl }: WaitForWebhookWorkflowOptions): WorkflowJson {
+export function waitForWebhookWorkflow({ id, name, webhookPath, credential, imageUrl, jwksUrl, options = {} }: WaitForWebhookWorkflowOptions): WorkflowJson {
 	return {
 		id,
 		name,
@@ -41,7 +43,7 @@ export function waitForWebhookWorkflow({ id, name, webhookPath, credential, imag
 				typeVersion: 1,
 				position: [440, 0],
 				credentials: { falApi: credential },
-				parameters: { operation: 'generate', mode: 'waitForWebhook', tier: 'fast', prompt: '={{ $json.prompt }}', imageSource: 'url', imageUrl, options: { jwksUrl } },
+				parameters: { operation: 'generate', mode: 'waitForWebhook', tier: 'fast', prompt: '={{ $json.prompt }}', imageSource: 'url', imageUrl, options: { jwksUrl, ...options } },
 			},
 			{ id: `${id}-4`, name: 'Videos', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [660, 0], parameters: {} },
 		],
