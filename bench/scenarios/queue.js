@@ -37,8 +37,9 @@ const KINDS = ['submit', 'status', 'status-stream', 'result', 'download', 'cance
 /** POSTs in flight at once while starting the executions (a client, not a flood). */
 const START_PARALLEL = 20;
 
-function workflowFor({ mode, label, id, path: webhookPath }) {
-	const workflow = waitForWebhookWorkflow({ id, name: `Seedance queue bench (${label})`, webhookPath, credential: CREDENTIAL, imageUrl: IMAGE_URL });
+function workflowFor({ mode, label, id, path: webhookPath }, jwksUrl) {
+	// The callbacks' signatures are checked against the fake's keys (offline: fal's own are unreachable).
+	const workflow = waitForWebhookWorkflow({ id, name: `Seedance queue bench (${label})`, webhookPath, credential: CREDENTIAL, imageUrl: IMAGE_URL, jwksUrl });
 	for (const node of workflow.nodes) if (node.name === SEEDANCE_NODE) node.parameters.mode = mode;
 	return workflow;
 }
@@ -128,7 +129,7 @@ async function run(config) {
 		await stack.start({
 			importData: async (s) => {
 				await s.n8nCommand(['import:credentials', '--input', local.writeTempJson('credentials', [local.falCredential({ ...CREDENTIAL, apiKey: API_KEY, apiHost: fake.url })])]);
-				await s.n8nCommand(['import:workflow', '--input', local.writeTempJson('workflows', MODES.map(workflowFor))]);
+				await s.n8nCommand(['import:workflow', '--input', local.writeTempJson('workflows', MODES.map((spec) => workflowFor(spec, fake.jwksUrl)))]);
 			},
 		});
 		const rest = new RestClient(stack.mainUrl, await login(stack.mainUrl));
