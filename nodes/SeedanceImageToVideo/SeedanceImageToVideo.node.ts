@@ -8,10 +8,10 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { route } from './actions/router';
-import { properties } from './description';
-import { waitForWebhookWebhooks } from './webhook/description';
-import { receiveFalCallback } from './webhook/receiveCallback';
+import { route } from '../shared/seedance/actions/router';
+import { properties } from '../shared/seedance/description';
+import { waitForWebhookWebhooks } from '../shared/seedance/webhook/description';
+import { receiveFalCallback } from '../shared/seedance/webhook/receiveCallback';
 
 export class SeedanceImageToVideo implements INodeType {
 	description: INodeTypeDescription = {

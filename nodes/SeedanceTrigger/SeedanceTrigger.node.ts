@@ -14,7 +14,7 @@ import { FAL_JWKS_URLS } from '../shared/jwksCache';
 import { parseHostList } from '../shared/mediaHosts';
 import { checkFalSignature, errorMessage, parseJsonBody, readWebhookDelivery, respond } from '../shared/webhookRequest';
 import { DEFAULT_TIER, getTier } from '../SeedanceImageToVideo/model';
-import { downloadPolicyOf, downloadVideo, videoFileName } from '../SeedanceImageToVideo/helpers/video';
+import { downloadPolicyOf, downloadVideo, videoFileName } from '../shared/seedance/helpers/video';
 import { createFalTransport, type FalCredentials } from '../shared/transport';
 import {
 	FAL_WEBHOOK_STATUSES,

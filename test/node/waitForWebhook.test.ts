@@ -17,7 +17,7 @@ import type { IDataObject, INode, INodeParameters, IRun, IRunExecutionData, IWeb
 import { FalApi } from '../../credentials/FalApi.credentials';
 import { sharedJwksCache } from '../../nodes/shared/jwksCache';
 import { SeedanceImageToVideo } from '../../nodes/SeedanceImageToVideo/SeedanceImageToVideo.node';
-import { waitForWebhookWebhooks } from '../../nodes/SeedanceImageToVideo/webhook/description';
+import { waitForWebhookWebhooks } from '../../nodes/shared/seedance/webhook/description';
 import { startFakeFal, type FakeFal, type WebhookRecord } from '../fake-fal';
 import { HarnessCredentialsHelper, HarnessCredentialTypes } from '../harness/credentials';
 import type { TriggerItem } from '../harness/nodeTypes';

@@ -1,4 +1,4 @@
-import type { SeedanceOutput } from '../model';
+import type { SeedanceOutput } from '../../../SeedanceImageToVideo/model';
 import { describeResult } from '../helpers/output';
 import { readGenerateOptions } from '../helpers/parameters';
 import { downloadPolicyOf, videoOutputItem } from '../helpers/video';

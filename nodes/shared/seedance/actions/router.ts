@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { createFalTransport, type FalCredentials } from '../../shared/transport';
+import { createFalTransport, type FalCredentials } from '../../transport';
 import { mapWithConcurrency } from '../helpers/concurrency';
 import { toNodeError } from '../helpers/errors';
 import { cancelOperation } from './cancel.operation';

@@ -1,7 +1,7 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestOptions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 
-import type { SeedanceOutput } from '../model';
-import { checkDownloadUrl, DownloadRefusedError, type DownloadPolicy } from '../../shared/mediaHosts';
+import type { SeedanceOutput } from '../../../SeedanceImageToVideo/model';
+import { checkDownloadUrl, DownloadRefusedError, type DownloadPolicy } from '../../mediaHosts';
 import { VideoDownloadError } from './errors';
 
 export const VIDEO_MIME_TYPE = 'video/mp4';

@@ -7,12 +7,12 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { estimateCostUsd } from '../../model';
+import { estimateCostUsd } from '../../../../SeedanceImageToVideo/model';
 import { InputError, toNodeError } from '../../helpers/errors';
 import { describeParameters } from '../../helpers/output';
 import { readGenerateOptions, readGenerateRequest } from '../../helpers/parameters';
 import { cancelQuietly, type FalJob } from '../../helpers/queue';
-import { normaliseApiHost, type FalCredentials } from '../../../shared/transport';
+import { normaliseApiHost, type FalCredentials } from '../../../transport';
 import { saveWaitState, type WaitingJob, type WaitState } from '../../webhook/waitState';
 import type { ItemContext } from '../types';
 import { buildInput } from './execute';

@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { FalTransport } from '../../../shared/transport';
+import type { FalTransport } from '../../../transport';
 
-import type { SeedanceInput, SeedanceOutput } from '../../model';
-import { estimateCostUsd } from '../../model';
+import type { SeedanceInput, SeedanceOutput } from '../../../../SeedanceImageToVideo/model';
+import { estimateCostUsd } from '../../../../SeedanceImageToVideo/model';
 import { InputError } from '../../helpers/errors';
 import { resolveImages } from '../../helpers/images';
 import { describeParameters, describeResult, describeTimings } from '../../helpers/output';

@@ -1,6 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { ACCEPTED_IMAGE_TYPES, ASPECT_RATIOS, BITRATE_MODES, DEFAULTS, DURATIONS, TIERS, type Resolution } from '../model';
+import { ACCEPTED_IMAGE_TYPES, ASPECT_RATIOS, BITRATE_MODES, DEFAULTS, DURATIONS, TIERS, type Resolution } from '../../../SeedanceImageToVideo/model';
 import { DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEOUT_SECONDS, MAX_CONCURRENCY } from '../helpers/parameters';
 
 const onGenerate = { show: { operation: ['generate'] } };

@@ -1,10 +1,10 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { isFalRequestId } from '../../shared/falRequestId';
+import { isFalRequestId } from '../../falRequestId';
 import { InputError } from '../helpers/errors';
 import { readTier } from '../helpers/parameters';
 import type { FalJob } from '../helpers/queue';
-import type { Tier } from '../model';
+import type { Tier } from '../../../SeedanceImageToVideo/model';
 
 /** Concurrency of the operations that only ask fal about an existing request. */
 export const LOOKUP_CONCURRENCY = 5;

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { FalTransport } from '../../shared/transport';
+import type { FalTransport } from '../../transport';
 
 /** What an operation gets for one input item. */
 export interface ItemContext {

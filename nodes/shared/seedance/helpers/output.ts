@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { estimateCostUsd, type SeedanceInput, type SeedanceOutput, type Tier } from '../model';
+import { estimateCostUsd, type SeedanceInput, type SeedanceOutput, type Tier } from '../../../SeedanceImageToVideo/model';
 import type { FalJob, JobTimings } from './queue';
 
 const DATA_URI_PREVIEW_CHARS = 40;

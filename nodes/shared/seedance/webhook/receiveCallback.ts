@@ -13,17 +13,17 @@
  */
 import type { ExecutionError, IDataObject, IExecuteData, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import type { SeedanceOutput } from '../model';
-import { findTierByEndpoint } from '../model';
+import type { SeedanceOutput } from '../../../SeedanceImageToVideo/model';
+import { findTierByEndpoint } from '../../../SeedanceImageToVideo/model';
 import { mapWithConcurrency } from '../helpers/concurrency';
 import { JobInterruptedError, toNodeError } from '../helpers/errors';
 import { describeResult, describeTimings } from '../helpers/output';
 import { DEFAULT_CONCURRENCY } from '../helpers/parameters';
 import { cancelQuietly, type FalJob, type JobTimings } from '../helpers/queue';
 import { videoOutputItem } from '../helpers/video';
-import { createFalTransport, normaliseApiHost, type FalCredentials, type FalTransport } from '../../shared/transport';
-import { FAL_JWKS_URLS, waitingCallbackReplayGuard } from '../../shared/jwksCache';
-import { checkFalSignature, parseJsonBody, readWebhookDelivery, respond } from '../../shared/webhookRequest';
+import { createFalTransport, normaliseApiHost, type FalCredentials, type FalTransport } from '../../transport';
+import { FAL_JWKS_URLS, waitingCallbackReplayGuard } from '../../jwksCache';
+import { checkFalSignature, parseJsonBody, readWebhookDelivery, respond } from '../../webhookRequest';
 import { batchKeyOf, claimResume, completedJobsOf } from './resumeGuard';
 import { readWaitState, setResumeOutcome, waitingEntryOf, type WaitingJob, type WaitState } from './waitState';
 

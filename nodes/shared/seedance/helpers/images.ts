@@ -1,11 +1,11 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
-import type { FalTransport, UploadFile } from '../../shared/transport';
-import { bufferFile } from '../../shared/transport';
+import type { FalTransport, UploadFile } from '../../transport';
+import { bufferFile } from '../../transport';
 
-import { FAL_MAX_IMAGE_BYTES } from '../model';
-import { estimateDataUriBytes, parseDataUri } from '../../shared/media/dataUri';
-import { acceptedImageTypesText, IMAGE_TYPE_NAMES, sniffImageType, type ImageSniff } from '../../shared/media/imageType';
+import { FAL_MAX_IMAGE_BYTES } from '../../../SeedanceImageToVideo/model';
+import { estimateDataUriBytes, parseDataUri } from '../../media/dataUri';
+import { acceptedImageTypesText, IMAGE_TYPE_NAMES, sniffImageType, type ImageSniff } from '../../media/imageType';
 import { InputError } from './errors';
 import type { ImageSource } from './parameters';
 

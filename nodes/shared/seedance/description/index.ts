@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_TIER, TIERS } from '../model';
+import { DEFAULT_TIER, TIERS } from '../../../SeedanceImageToVideo/model';
 import { generateFields, generateOptions } from './generateFields';
 import { requestFields } from './requestFields';
 

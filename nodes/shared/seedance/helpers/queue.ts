@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-import type { FalTransport, QueueStatus } from '../../shared/transport';
+import type { FalTransport, QueueStatus } from '../../transport';
 
 import { JobInterruptedError } from './errors';
 

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { QueuePriority } from '../../shared/transport';
+import type { QueuePriority } from '../../transport';
 import {
 	ASPECT_RATIOS,
 	BITRATE_MODES,
@@ -11,8 +11,8 @@ import {
 	type Resolution,
 	type SeedanceInput,
 	type Tier,
-} from '../model';
-import { parseHostList } from '../../shared/mediaHosts';
+} from '../../../SeedanceImageToVideo/model';
+import { parseHostList } from '../../mediaHosts';
 import { InputError } from './errors';
 
 export type ImageSource = { kind: 'url'; url: string } | { kind: 'binary'; property: string };
