@@ -8,11 +8,15 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import type { Kind } from '../shared/schema';
 import { route } from '../shared/seedance/actions/router';
-import { properties } from '../shared/seedance/description';
+import { buildProperties } from '../shared/seedance/description';
 import { waitForWebhookWebhooks } from '../shared/seedance/webhook/description';
 import { receiveFalCallback } from '../shared/seedance/webhook/receiveCallback';
 
+const KIND: Kind = 'image-to-video';
+
+/** Seedance 2.0 image-to-video: animate a start image (and optional end image). Its fields, operations and modes are the family's (nodes/shared), for this kind. */
 export class SeedanceImageToVideo implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Seedance Image-to-Video',
@@ -28,11 +32,11 @@ export class SeedanceImageToVideo implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'falApi', required: true }],
 		webhooks: waitForWebhookWebhooks,
-		properties,
+		properties: buildProperties(KIND),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await route(this);
+		return await route(this, KIND);
 	}
 
 	/** fal's callbacks to a waiting "Submit and Wait for Webhook" execution. */

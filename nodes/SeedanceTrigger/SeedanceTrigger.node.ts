@@ -13,7 +13,7 @@ import { isFalRequestId } from '../shared/falRequestId';
 import { FAL_JWKS_URLS } from '../shared/jwksCache';
 import { parseHostList } from '../shared/mediaHosts';
 import { checkFalSignature, errorMessage, parseJsonBody, readWebhookDelivery, respond } from '../shared/webhookRequest';
-import { DEFAULT_TIER, getTier } from '../SeedanceImageToVideo/model';
+import { DEFAULT_TIER, getVariant } from '../shared/schema';
 import { downloadPolicyOf, downloadVideo, videoFileName } from '../shared/seedance/helpers/video';
 import { createFalTransport, type FalCredentials } from '../shared/transport';
 import {
@@ -30,7 +30,7 @@ import { claimDelivery, DEDUPE_WINDOW_MS, markDelivered, releaseDelivery } from 
  * fal's queue reads results by owner/app and ignores the endpoint path (fal-protocol.md §1), so
  * one tier's endpoint fetches the result of a request made on any tier.
  */
-const RESULT_ENDPOINT = getTier(DEFAULT_TIER).endpoint;
+const RESULT_ENDPOINT = getVariant('image-to-video', DEFAULT_TIER).endpoint;
 const DEFAULT_BINARY_PROPERTY = 'data';
 
 export class SeedanceTrigger implements INodeType {

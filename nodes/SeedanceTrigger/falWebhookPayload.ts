@@ -6,7 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { FAL_FIELD_LABELS } from '../SeedanceImageToVideo/model';
+import { FAL_FIELD_LABELS } from '../shared/schema';
 
 export const FAL_WEBHOOK_STATUSES = ['OK', 'ERROR'] as const;
 export type FalWebhookStatus = (typeof FAL_WEBHOOK_STATUSES)[number];

@@ -31,6 +31,8 @@ const DOCUMENTED_CATEGORIES = [
 const EVERY_NODE_ALIASES = ['Seedance', 'video', 'fal'];
 const NODE_ALIASES: Record<string, string[]> = {
 	seedanceImageToVideo: ['image to video', 'animate'],
+	seedanceTextToVideo: ['text to video', 'prompt to video'],
+	seedanceReferenceToVideo: ['reference to video', 'product video'],
 };
 
 interface Codex {

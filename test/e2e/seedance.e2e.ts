@@ -59,13 +59,27 @@ describe('Seedance in a real n8n (n8n execute)', () => {
 		onError: 'continueRegularOutput',
 	});
 	const contentPolicy = seedanceWorkflow('e2eContentPolicy', ['Forbidden [content-policy] scene']);
+	const textSubmitOnly = seedanceWorkflow('e2eTextSubmitOnly', ['A lighthouse at dusk, waves crashing'], {
+		type: 'n8n-nodes-seedance.seedanceTextToVideo',
+		parameters: { operation: 'generate', mode: 'submitOnly', tier: 'mini', prompt: '={{ $json.prompt }}', duration: '4', webhookUrl: 'https://n8n.example.com/webhook/seedance' },
+	});
+	const referenceRefused = seedanceWorkflow('e2eReferenceRefused', ['Put @Image2 on the table'], {
+		type: 'n8n-nodes-seedance.seedanceReferenceToVideo',
+		parameters: { operation: 'generate', prompt: '={{ $json.prompt }}', referenceImageSource: 'url', referenceImageUrls: '={{ $json.imageUrl }}' },
+	});
 
 	beforeAll(async () => {
 		fake = await startFakeFal({ apiKey: SECRET_KEY, jobMs: 300, queueMs: 50 });
 		outputDir = fs.mkdtempSync(path.join(os.tmpdir(), 'seedance-e2e-videos-'));
 		// n8n 2.x lets file nodes touch only N8N_RESTRICT_FILE_ACCESS_TO (default ~/.n8n-files).
 		n8n = N8nInstance.create('execute', { N8N_RESTRICT_FILE_ACCESS_TO: outputDir });
-		const exampleWorkflows = ['image-url-to-video.json', 'batch-images-to-videos.json', 'form-upload-to-video.json'].map((file) =>
+		const exampleWorkflows = [
+			'image-url-to-video.json',
+			'batch-images-to-videos.json',
+			'form-upload-to-video.json',
+			'text-to-video-social-post.json',
+			'product-clip-from-references.json',
+		].map((file) =>
 			// The batch example writes to /tmp/seedance-videos/; here, to a folder of this run.
 			JSON.parse(JSON.stringify(readExample(file)).split('/tmp/seedance-videos/').join(`${outputDir}/`)),
 		);
@@ -75,7 +89,7 @@ describe('Seedance in a real n8n (n8n execute)', () => {
 			{ ...CREDENTIAL, apiKey: SECRET_KEY, apiHost: fake.url },
 			{ ...exampleCredentialId, apiKey: SECRET_KEY, apiHost: fake.url },
 		]);
-		await n8n.importWorkflows([generate, continueOnFail, contentPolicy, ...exampleWorkflows]);
+		await n8n.importWorkflows([generate, continueOnFail, contentPolicy, textSubmitOnly, referenceRefused, ...exampleWorkflows]);
 	});
 
 	afterAll(async () => {
@@ -153,5 +167,55 @@ describe('Seedance in a real n8n (n8n execute)', () => {
 		for (const name of ['cat.mp4', 'ant.mp4', 'dice.mp4']) {
 			expect(fs.statSync(path.join(outputDir, name)).size).toBe(sampleBytes);
 		}
+	});
+
+	it('runs the example "daily text-to-video social post": a 9:16 MP4 named after the topic, from the text-to-video endpoint', async () => {
+		const { execution, output } = await n8n.execute('seedanceExample4');
+
+		expect(execution.status).toBe('success');
+		const [item] = outputOf(execution, 'Seedance Text-to-Video');
+		expect(item.binary?.data).toMatchObject({ mimeType: 'video/mp4', fileName: 'latte-art.mp4' });
+		expect(item.json).toMatchObject({
+			endpoint: 'bytedance/seedance-2.0/fast/text-to-video',
+			parameters: { aspect_ratio: '9:16', duration: '8', resolution: '720p', generate_audio: true },
+			estimatedCostUsd: 1.9354,
+		});
+		expect(output).not.toContain(SECRET_KEY);
+	});
+
+	it('runs the example "product clip from references": the photo, logo and jingle uploaded to fal storage and sent in order', async () => {
+		const { execution } = await n8n.execute('seedanceExample5');
+
+		expect(execution.status).toBe('success');
+		const [item] = outputOf(execution, 'Seedance Reference-to-Video');
+		expect(item.binary?.data).toMatchObject({ mimeType: 'video/mp4', fileName: 'product-clip.mp4' });
+		const parameters = item.json.parameters as { image_urls: string[]; audio_urls: string[]; prompt: string };
+		expect(item.json.endpoint).toBe('bytedance/seedance-2.0/fast/reference-to-video');
+		expect(parameters.image_urls).toHaveLength(2);
+		expect(parameters.audio_urls).toHaveLength(1);
+		for (const url of [...parameters.image_urls, ...parameters.audio_urls]) expect(url.startsWith(fake.url)).toBe(true);
+		expect(parameters.prompt).toContain('Aurora water bottle from @Image1');
+	});
+
+	it('Seedance Text-to-Video in Submit Only returns the request at once with the mini endpoint and the webhook', async () => {
+		const { execution } = await n8n.execute(textSubmitOnly.id);
+
+		expect(execution.status).toBe('success');
+		const [item] = outputOf(execution, 'Seedance');
+		expect(item.json).toMatchObject({
+			requestId: expect.any(String),
+			endpoint: 'bytedance/seedance-2.0/mini/text-to-video',
+			status: 'IN_QUEUE',
+			webhookUrl: 'https://n8n.example.com/webhook/seedance',
+		});
+		expect(item.binary).toBeUndefined();
+	});
+
+	it('Seedance Reference-to-Video refuses a prompt naming a missing reference, naming the field and the item', async () => {
+		const { execution, output } = await n8n.execute(referenceRefused.id);
+
+		expect(execution.status).toBe('error');
+		expect(execution.data.resultData.error?.message).toBe('Prompt: names @Image2, but only 1 image is given (@Image1) [item 0]');
+		expect(output).not.toContain(SECRET_KEY);
 	});
 });

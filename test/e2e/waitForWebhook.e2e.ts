@@ -24,6 +24,16 @@ const WEBHOOK_PATH = 'seedance-wait-e2e';
 const CREDENTIAL = { id: 'waitE2eFal1', name: 'Fal (fake)' };
 const JOB_MS = 1500;
 
+/** The other nodes of the family wait and resume through the same shared code. */
+const FAMILY = {
+	'text-to-video': { id: 'e2eTextWaitHook1', path: 'seedance-text-wait-e2e', node: { type: 'n8n-nodes-seedance.seedanceTextToVideo', parameters: { duration: '4' } } },
+	'reference-to-video': {
+		id: 'e2eReferenceWaitHook1',
+		path: 'seedance-reference-wait-e2e',
+		node: { type: 'n8n-nodes-seedance.seedanceReferenceToVideo', parameters: { referenceImageSource: 'url', referenceImageUrls: 'https://images.example.com/bottle.png' } },
+	},
+};
+
 interface ProxiedCall {
 	time: number;
 	method: string;
@@ -104,11 +114,15 @@ describe('Submit and Wait for Webhook in n8n start', () => {
 		await n8n.importCredentials([{ id: 'waitE2eFal1', name: 'Fal (fake)', apiKey: API_KEY, apiHost: fake.url }]);
 		await n8n.importWorkflows([
 			waitForWebhookWorkflow({ id: WORKFLOW_ID, name: 'Seedance wait for webhook e2e', webhookPath: WEBHOOK_PATH, credential: CREDENTIAL, imageUrl: 'https://images.example.com/cat.jpg', jwksUrl: fake.jwksUrl }),
+			...Object.values(FAMILY).map(({ id, path: webhookPath, node }) =>
+				waitForWebhookWorkflow({ id, name: id, webhookPath, credential: CREDENTIAL, imageUrl: '', jwksUrl: fake.jwksUrl, node }),
+			),
 		]);
 		baseUrl = await n8n.start();
 		proxy.target.port = Number(new URL(baseUrl).port);
 		rest = new RestClient(baseUrl, await login(baseUrl));
 		await rest.publishWorkflow(WORKFLOW_ID);
+		for (const { id } of Object.values(FAMILY)) await rest.publishWorkflow(id);
 	});
 
 	afterAll(async () => {
@@ -117,11 +131,11 @@ describe('Submit and Wait for Webhook in n8n start', () => {
 		await fake?.close();
 	});
 
-	async function run(prompts: string[]): Promise<{ execution: Execution; executionId: string }> {
-		const before = await rest.executionCount(WORKFLOW_ID);
-		const started = await postPrompts(baseUrl, WEBHOOK_PATH, prompts);
+	async function run(prompts: string[], workflowId = WORKFLOW_ID, webhookPath = WEBHOOK_PATH): Promise<{ execution: Execution; executionId: string }> {
+		const before = await rest.executionCount(workflowId);
+		const started = await postPrompts(baseUrl, webhookPath, prompts);
 		if (started.status !== 200) throw new Error(`starting the workflow: HTTP ${started.status} ${await started.text()}`);
-		const [latest] = await rest.waitForExecutions(WORKFLOW_ID, before + 1, 60000);
+		const [latest] = await rest.waitForExecutions(workflowId, before + 1, 60000);
 		return { execution: { ...latest, data: await rest.executionData(latest.id) } as Execution, executionId: latest.id };
 	}
 
@@ -216,5 +230,22 @@ describe('Submit and Wait for Webhook in n8n start', () => {
 		// One resumed it; the other got 200 "already resumed" (ours) or 409 "running already" (n8n's).
 		expect(firstAttempts.map((record: { responseStatus?: number }) => record.responseStatus).sort()).toEqual(expect.arrayContaining([200]));
 		process.stderr.write(`[e2e wait-for-webhook] simultaneous final callbacks answered: ${JSON.stringify(firstAttempts.map((record: { responseStatus?: number }) => record.responseStatus))}\n`);
+	});
+
+	it.each(Object.entries(FAMILY))('%s waits for fal\'s callbacks and resumes with the videos, like Image-to-Video', async (kind, { id, path: webhookPath }) => {
+		fake.log.length = 0;
+		const { execution, executionId } = await run(['@Image1 turns slowly', '@Image1 tips over'], id, webhookPath);
+
+		expect(execution.data.resultData.error).toBeUndefined();
+		const output = outputOf(execution, SEEDANCE_NODE);
+		expect(output.map((item) => item.json.endpoint)).toEqual([`bytedance/seedance-2.0/fast/${kind}`, `bytedance/seedance-2.0/fast/${kind}`]);
+		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		for (const item of output) expect(await rest.binaryBytes(item.binary?.data as never)).toEqual(SAMPLE_VIDEO);
+		const submits = fake.requests('submit');
+		expect(submits.map((entry: { path: string }) => entry.path)).toEqual([`/bytedance/seedance-2.0/fast/${kind}`, `/bytedance/seedance-2.0/fast/${kind}`]);
+		expect(submits.map((entry: { query: Record<string, string> }) => new URL(entry.query.fal_webhook).pathname)).toEqual([
+			`/webhook-waiting/${executionId}`,
+			`/webhook-waiting/${executionId}`,
+		]);
 	});
 });

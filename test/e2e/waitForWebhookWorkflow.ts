@@ -17,9 +17,11 @@ export interface WaitForWebhookWorkflowOptions {
 	jwksUrl: string;
 	/** More Options of the Seedance node (e.g. concurrency). */
 	options?: Record<string, string | number | boolean>;
+	/** Another node of the family and its media parameters; default Image-to-Video with `imageUrl`. */
+	node?: { type: string; parameters: Record<string, unknown> };
 }
 
-export function waitForWebhookWorkflow({ id, name, webhookPath, credential, imageUrl, jwksUrl, options = {} }: WaitForWebhookWorkflowOptions): WorkflowJson {
+export function waitForWebhookWorkflow({ id, name, webhookPath, credential, imageUrl, jwksUrl, options = {}, node }: WaitForWebhookWorkflowOptions): WorkflowJson {
 	return {
 		id,
 		name,
@@ -39,11 +41,18 @@ export function waitForWebhookWorkflow({ id, name, webhookPath, credential, imag
 			{
 				id: `${id}-3`,
 				name: SEEDANCE_NODE,
-				type: NODE_TYPE,
+				type: node?.type ?? NODE_TYPE,
 				typeVersion: 1,
 				position: [440, 0],
 				credentials: { falApi: credential },
-				parameters: { operation: 'generate', mode: 'waitForWebhook', tier: 'fast', prompt: '={{ $json.prompt }}', imageSource: 'url', imageUrl, options: { jwksUrl, ...options } },
+				parameters: {
+					operation: 'generate',
+					mode: 'waitForWebhook',
+					tier: 'fast',
+					prompt: '={{ $json.prompt }}',
+					...(node?.parameters ?? { imageSource: 'url', imageUrl }),
+					options: { jwksUrl, ...options },
+				},
 			},
 			{ id: `${id}-4`, name: 'Videos', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [660, 0], parameters: {} },
 		],

@@ -3,7 +3,10 @@ import { readFileSync } from 'fs';
 import path from 'path';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
+import type { Kind } from '../../nodes/shared/schema';
 import { SeedanceImageToVideo } from '../../nodes/SeedanceImageToVideo/SeedanceImageToVideo.node';
+import { SeedanceReferenceToVideo } from '../../nodes/SeedanceReferenceToVideo/SeedanceReferenceToVideo.node';
+import { SeedanceTextToVideo } from '../../nodes/SeedanceTextToVideo/SeedanceTextToVideo.node';
 import type { FakeFal } from '../fake-fal';
 import { runWorkflow, type RunOptions, type RunResult, type TriggerItem } from '../harness/runWorkflow';
 
@@ -43,5 +46,22 @@ export async function runSeedance(
 		items: [{ json: {} }],
 		credentials: { falApi: { apiKey: API_KEY, apiHost: fake.url } },
 		...options,
-	});
+	} as RunOptions);
+}
+
+const FAMILY = {
+	'text-to-video': { create: () => new SeedanceTextToVideo(), typeName: 'n8n-nodes-seedance.seedanceTextToVideo' },
+	'image-to-video': { create: () => new SeedanceImageToVideo(), typeName: 'n8n-nodes-seedance.seedanceImageToVideo' },
+	'reference-to-video': { create: () => new SeedanceReferenceToVideo(), typeName: 'n8n-nodes-seedance.seedanceReferenceToVideo' },
+} as const;
+
+/** Runs one node of the family: the same harness, protocol and fake as the Image-to-Video tests. */
+export async function runFamilyNode(
+	fake: FakeFal,
+	kind: Kind,
+	parameters: INodeParameters,
+	options: Partial<Omit<RunOptions, 'nodeType' | 'parameters'>> = {},
+): Promise<RunResult> {
+	const node = FAMILY[kind];
+	return await runSeedance(fake, parameters, { nodeTypeName: node.typeName, ...options, nodeType: node.create() } as Partial<Omit<RunOptions, 'nodeType' | 'parameters'>>);
 }

@@ -21,7 +21,7 @@ import type {
 import { Workflow } from 'n8n-workflow';
 
 import { FalApi } from '../../credentials/FalApi.credentials';
-import { TIERS } from '../../nodes/SeedanceImageToVideo/model';
+import { variantsOf } from '../../nodes/shared/schema';
 import { createReferenceFalClient } from '../contract/referenceClient';
 import { SeedanceTrigger } from '../../nodes/SeedanceTrigger/SeedanceTrigger.node';
 import { sharedJwksCache, sharedReplayGuard } from '../../nodes/shared/jwksCache';
@@ -30,6 +30,7 @@ import { HarnessCredentialsHelper, HarnessCredentialTypes } from '../harness/cre
 import { initEngine } from '../harness/engine';
 import { HarnessNodeTypes } from '../harness/nodeTypes';
 
+const TIERS = variantsOf('image-to-video');
 const API_KEY = 'trigger-test-key';
 const TRIGGER_TYPE = 'n8n-nodes-seedance.seedanceTrigger';
 const WORKFLOW_ID = 'trigger-workflow';

@@ -4,6 +4,7 @@
  */
 import { AUDIO_TYPE_NAMES, sniffAudioType } from './audioType';
 import { mp3DurationSeconds, mp4DurationSeconds, wavDurationSeconds } from './duration';
+import { IMAGE_TYPE_NAMES, sniffImageType } from './imageType';
 import { sniffVideoType, VIDEO_TYPE_NAMES } from './videoType';
 
 export interface MediaFacts {
@@ -14,6 +15,13 @@ export interface MediaFacts {
 	mimeType?: string;
 	bytes: number;
 	seconds?: number;
+}
+
+export function inspectImage(bytes: Uint8Array): MediaFacts {
+	const sniff = sniffImageType(bytes);
+	const facts: MediaFacts = { type: sniff.type, typeName: IMAGE_TYPE_NAMES[sniff.type], accepted: sniff.accepted, bytes: bytes.length };
+	if (sniff.accepted) facts.mimeType = sniff.mimeType;
+	return facts;
 }
 
 export function inspectVideo(bytes: Uint8Array): MediaFacts {

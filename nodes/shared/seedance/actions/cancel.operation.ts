@@ -8,8 +8,8 @@ interface CancelAnswer {
 export const cancelOperation: Operation = {
 	activity: 'cancelling the request',
 	concurrency: () => LOOKUP_CONCURRENCY,
-	execute: async ({ ctx, client, itemIndex }) => {
-		const { job } = readJob(ctx, itemIndex);
+	execute: async ({ ctx, client, itemIndex, kind }) => {
+		const { job } = readJob(ctx, itemIndex, kind);
 		const failure = await client.queue.cancel(job.endpoint, { requestId: job.requestId }).then(
 			() => undefined,
 			(error: unknown) => error,

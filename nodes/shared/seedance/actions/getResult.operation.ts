@@ -1,4 +1,4 @@
-import type { SeedanceOutput } from '../../../SeedanceImageToVideo/model';
+import type { SeedanceOutput } from '../../schema';
 import { describeResult } from '../helpers/output';
 import { readGenerateOptions } from '../helpers/parameters';
 import { downloadPolicyOf, videoOutputItem } from '../helpers/video';
@@ -8,8 +8,8 @@ import type { Operation } from './types';
 export const getResultOperation: Operation = {
 	activity: 'fetching the result',
 	concurrency: () => LOOKUP_CONCURRENCY,
-	execute: async ({ ctx, client, itemIndex, signal }) => {
-		const { job, tier } = readJob(ctx, itemIndex);
+	execute: async ({ ctx, client, itemIndex, kind, signal }) => {
+		const { job, tier } = readJob(ctx, itemIndex, kind);
 		const options = readGenerateOptions(ctx, itemIndex);
 		const { data: output } = await client.queue.result<SeedanceOutput>(job.endpoint, { requestId: job.requestId, abortSignal: signal });
 		const json = describeResult(job, tier, output);

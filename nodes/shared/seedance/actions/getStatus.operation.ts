@@ -6,8 +6,8 @@ import type { Operation } from './types';
 export const getStatusOperation: Operation = {
 	activity: 'reading the request status',
 	concurrency: () => LOOKUP_CONCURRENCY,
-	execute: async ({ ctx, client, itemIndex, signal }) => {
-		const { job } = readJob(ctx, itemIndex);
+	execute: async ({ ctx, client, itemIndex, kind, signal }) => {
+		const { job } = readJob(ctx, itemIndex, kind);
 		const includeLogs = ctx.getNodeParameter('includeLogs', itemIndex, false) as boolean;
 		const status = (await client.queue.status(job.endpoint, { requestId: job.requestId, logs: includeLogs, abortSignal: signal })) as unknown as IDataObject;
 		return [

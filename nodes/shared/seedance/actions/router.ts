@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import type { Kind } from '../../schema';
 import { createFalTransport, type FalCredentials } from '../../transport';
 import { mapWithConcurrency } from '../helpers/concurrency';
 import { toNodeError } from '../helpers/errors';
@@ -21,7 +22,7 @@ const OPERATIONS: Record<string, Operation> = {
  * keeps output order. The one place where failures become n8n errors: with Continue On Fail an
  * item's failure becomes an error item; without it, the first failure stops (and cancels) the rest.
  */
-export async function route(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function route(ctx: IExecuteFunctions, kind: Kind): Promise<INodeExecutionData[][]> {
 	const operationName = ctx.getNodeParameter('operation', 0) as string;
 	const operation = OPERATIONS[operationName];
 	const credentials = (await ctx.getCredentials('falApi')) as unknown as FalCredentials;
@@ -44,7 +45,7 @@ export async function route(ctx: IExecuteFunctions): Promise<INodeExecutionData[
 	const results = await mapWithConcurrency(items, concurrency, async (_item, itemIndex) => {
 		if (signal.aborted && firstFailure) return [];
 		try {
-			return await operation.execute({ ctx, client, itemIndex, signal });
+			return await operation.execute({ ctx, client, itemIndex, kind, signal });
 		} catch (error) {
 			const nodeError = toNodeError(node, error, itemIndex, credentials.apiKey, operation.activity);
 			if (ctx.continueOnFail()) {

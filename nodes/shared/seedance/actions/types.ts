@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import type { Kind } from '../../schema';
 import type { FalTransport } from '../../transport';
 
 /** What an operation gets for one input item. */
@@ -7,6 +8,8 @@ export interface ItemContext {
 	ctx: IExecuteFunctions;
 	client: FalTransport;
 	itemIndex: number;
+	/** Which node of the family is running. */
+	kind: Kind;
 	/** Aborts when the execution is stopped, or when another item failed without Continue On Fail. */
 	signal: AbortSignal;
 }

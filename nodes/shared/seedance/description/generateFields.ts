@@ -1,7 +1,19 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { ACCEPTED_IMAGE_TYPES, ASPECT_RATIOS, BITRATE_MODES, DEFAULTS, DURATIONS, TIERS, type Resolution } from '../../../SeedanceImageToVideo/model';
+import {
+	ACCEPTED_IMAGE_TYPES,
+	ASPECT_RATIOS,
+	BITRATE_MODES,
+	DEFAULTS,
+	DURATIONS,
+	SEED_KINDS,
+	variantsOf,
+	type Kind,
+	type Resolution,
+} from '../../schema';
 import { DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEOUT_SECONDS, MAX_CONCURRENCY } from '../helpers/parameters';
+import { KIND_TEXT } from './kinds';
+import { referenceFields } from './referenceFields';
 
 const onGenerate = { show: { operation: ['generate'] } };
 const onGenerateMode = (...mode: string[]) => ({ show: { operation: ['generate'], mode } });
@@ -14,9 +26,9 @@ const RESOLUTION_LABELS: Record<Resolution, string> = {
 };
 
 /** One Resolution field per distinct set of resolutions, shown for the tiers that offer that set. */
-function resolutionFields(): INodeProperties[] {
+function resolutionFields(kind: Kind): INodeProperties[] {
 	const groups = new Map<string, { tiers: string[]; resolutions: readonly Resolution[] }>();
-	for (const tier of TIERS) {
+	for (const tier of variantsOf(kind)) {
 		const key = tier.resolutions.join(',');
 		const group = groups.get(key) ?? { tiers: [], resolutions: tier.resolutions };
 		group.tiers.push(tier.id);
@@ -75,7 +87,26 @@ function imageSourceFields(prefix: 'image' | 'endImage', label: string, optional
 	];
 }
 
-export const generateFields: INodeProperties[] = [
+/** What each kind takes besides the prompt: nothing, a start/end image, or lists of references. */
+function mediaFields(kind: Kind): INodeProperties[] {
+	if (kind === 'image-to-video') return [...imageSourceFields('image', 'Start Image', false), ...imageSourceFields('endImage', 'End Image', true)];
+	if (kind === 'reference-to-video') return [...referenceFields('image'), ...referenceFields('video'), ...referenceFields('audio')];
+	return [];
+}
+
+const seedField: INodeProperties = {
+	displayName: 'Seed',
+	name: 'seed',
+	type: 'number',
+	typeOptions: { minValue: 0, numberPrecision: 0 },
+	default: 0,
+	description: 'Fix the seed to repeat a result (small variations may remain). Leave unset for a random seed.',
+};
+
+/** The Generate Video fields of one node of the family. */
+export function generateFields(kind: Kind): INodeProperties[] {
+	const text = KIND_TEXT[kind];
+	return [
 	{
 		displayName: 'Mode',
 		name: 'mode',
@@ -116,13 +147,12 @@ export const generateFields: INodeProperties[] = [
 		typeOptions: { rows: 4 },
 		default: '',
 		required: true,
-		placeholder: 'The cat slowly turns its head and blinks, fur ruffling in a gentle breeze.',
-		description: 'Describe the motion, camera and sound. The image gives the look; the prompt gives what happens.',
+		placeholder: text.promptPlaceholder,
+		description: text.promptDescription,
 		displayOptions: onGenerate,
 	},
-	...imageSourceFields('image', 'Start Image', false),
-	...imageSourceFields('endImage', 'End Image', true),
-	...resolutionFields(),
+	...mediaFields(kind),
+	...resolutionFields(kind),
 	{
 		displayName: 'Duration',
 		name: 'duration',
@@ -137,8 +167,8 @@ export const generateFields: INodeProperties[] = [
 		name: 'aspectRatio',
 		type: 'options',
 		default: DEFAULTS.aspectRatio,
-		description: 'Auto follows the start image. 9:16 suits TikTok, Reels and Shorts; 16:9 suits YouTube.',
-		options: ASPECT_RATIOS.map((value) => ({ name: value === 'auto' ? 'Auto (From Image)' : value, value })),
+		description: text.aspectRatioDescription,
+		options: ASPECT_RATIOS.map((value) => ({ name: value === 'auto' ? text.autoAspectRatio : value, value })),
 		displayOptions: onGenerate,
 	},
 	{
@@ -181,17 +211,11 @@ export const generateFields: INodeProperties[] = [
 				default: '',
 				description: 'Your identifier for the person this video is made for, passed to fal',
 			},
-			{
-				displayName: 'Seed',
-				name: 'seed',
-				type: 'number',
-				typeOptions: { minValue: 0, numberPrecision: 0 },
-				default: 0,
-				description: 'Fix the seed to repeat a result (small variations may remain). Leave unset for a random seed.',
-			},
+			...(SEED_KINDS.includes(kind) ? [seedField] : []),
 		],
 	},
-];
+	];
+}
 
 /** Output options shared by Generate Video and Get Result. */
 export const outputOptions: INodeProperties[] = [

@@ -1,30 +1,39 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_TIER, TIERS } from '../../../SeedanceImageToVideo/model';
+import { DEFAULT_TIER, variantsOf, type Kind } from '../../schema';
 import { generateFields, generateOptions } from './generateFields';
+import { describeTier, KIND_TEXT } from './kinds';
 import { requestFields } from './requestFields';
 
-const operationField: INodeProperties = {
-	displayName: 'Operation',
-	name: 'operation',
-	type: 'options',
-	noDataExpression: true,
-	default: 'generate',
-	options: [
-		{ name: 'Generate Video', value: 'generate', action: 'Generate a video from an image', description: 'Animate an image into an MP4' },
-		{ name: 'Get Status', value: 'getStatus', action: 'Get the status of a request', description: 'Queue position, state and logs of a submitted request' },
-		{ name: 'Get Result', value: 'getResult', action: 'Get the result of a request', description: 'The video of a finished request' },
-		{ name: 'Cancel', value: 'cancel', action: 'Cancel a request', description: 'Stop a queued or running request' },
-	],
-};
+function operationField(kind: Kind): INodeProperties {
+	const text = KIND_TEXT[kind];
+	return {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		default: 'generate',
+		options: [
+			{ name: 'Generate Video', value: 'generate', action: text.generateAction, description: text.generateDescription },
+			{ name: 'Get Status', value: 'getStatus', action: 'Get the status of a request', description: 'Queue position, state and logs of a submitted request' },
+			{ name: 'Get Result', value: 'getResult', action: 'Get the result of a request', description: 'The video of a finished request' },
+			{ name: 'Cancel', value: 'cancel', action: 'Cancel a request', description: 'Stop a queued or running request' },
+		],
+	};
+}
 
-const tierField: INodeProperties = {
-	displayName: 'Model Tier',
-	name: 'tier',
-	type: 'options',
-	default: DEFAULT_TIER,
-	description: 'Fast, Standard and Mini differ in speed, price, resolutions and bitrate (see each option). Get Status / Get Result / Cancel use the tier the request was made with.',
-	options: TIERS.map((tier) => ({ name: tier.label, value: tier.id, description: `${tier.description} · ${tier.endpoint}` })),
-};
+function tierField(kind: Kind): INodeProperties {
+	return {
+		displayName: 'Model Tier',
+		name: 'tier',
+		type: 'options',
+		default: DEFAULT_TIER,
+		description: 'Fast, Standard and Mini differ in speed, price, resolutions and bitrate (see each option). Get Status / Get Result / Cancel use the tier the request was made with.',
+		options: variantsOf(kind).map((tier) => ({ name: tier.label, value: tier.id, description: `${describeTier(tier)} · ${tier.endpoint}` })),
+	};
+}
 
-export const properties: INodeProperties[] = [operationField, tierField, ...generateFields, ...requestFields, generateOptions];
+/** The parameters of one node of the family: the same operations and modes, its kind's fields. */
+export function buildProperties(kind: Kind): INodeProperties[] {
+	return [operationField(kind), tierField(kind), ...generateFields(kind), ...requestFields, generateOptions];
+}

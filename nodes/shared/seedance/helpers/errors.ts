@@ -1,6 +1,6 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
-import { FAL_FIELD_LABELS } from '../../../SeedanceImageToVideo/model';
+import { FAL_FIELD_LABELS } from '../../schema';
 import { DownloadRefusedError } from '../../mediaHosts';
 import { redactSecret } from './secrets';
 

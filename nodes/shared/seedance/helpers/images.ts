@@ -3,7 +3,7 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import type { FalTransport, UploadFile } from '../../transport';
 import { bufferFile } from '../../transport';
 
-import { FAL_MAX_IMAGE_BYTES } from '../../../SeedanceImageToVideo/model';
+import { FAL_MAX_IMAGE_BYTES } from '../../schema';
 import { estimateDataUriBytes, parseDataUri } from '../../media/dataUri';
 import { acceptedImageTypesText, IMAGE_TYPE_NAMES, sniffImageType, type ImageSniff } from '../../media/imageType';
 import { InputError } from './errors';

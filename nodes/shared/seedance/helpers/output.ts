@@ -1,20 +1,30 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { estimateCostUsd, type SeedanceInput, type SeedanceOutput, type Tier } from '../../../SeedanceImageToVideo/model';
+import { estimateCostUsd, type FamilyInput, type SeedanceOutput, type Variant, type VideoInputs } from '../../schema';
 import type { FalJob, JobTimings } from './queue';
 
 const DATA_URI_PREVIEW_CHARS = 40;
 
-/** The parameters sent, with data URIs shortened so an item does not carry the image twice. */
-export function describeParameters(input: SeedanceInput): IDataObject {
-	const shown: IDataObject = { ...input };
-	for (const key of ['image_url', 'end_image_url'] as const) {
-		const value = input[key];
-		if (value?.startsWith('data:') && value.length > DATA_URI_PREVIEW_CHARS) {
-			shown[key] = `${value.slice(0, DATA_URI_PREVIEW_CHARS)}… (${value.length} characters)`;
-		}
+/** An input as built for fal, with the reference videos it bills for (reference-to-video). */
+export interface BuiltInput {
+	input: FamilyInput;
+	videos?: VideoInputs;
+}
+
+function shorten(value: unknown): unknown {
+	if (typeof value === 'string' && value.startsWith('data:') && value.length > DATA_URI_PREVIEW_CHARS) {
+		return `${value.slice(0, DATA_URI_PREVIEW_CHARS)}… (${value.length} characters)`;
 	}
-	return shown;
+	return Array.isArray(value) ? value.map(shorten) : value;
+}
+
+/** The parameters sent, with data URIs shortened so an item does not carry the image twice. */
+export function describeParameters(input: FamilyInput): IDataObject {
+	return Object.fromEntries(Object.entries(input).map(([key, value]) => [key, shorten(value)])) as IDataObject;
+}
+
+export function estimateBuiltCost(tier: Variant, built: BuiltInput): number | undefined {
+	return estimateCostUsd(tier, built.input, built.videos);
 }
 
 export function describeTimings(timings: JobTimings): IDataObject {
@@ -29,7 +39,7 @@ export function describeTimings(timings: JobTimings): IDataObject {
 }
 
 /** The JSON of a finished generation, the same for every mode and for Get Result. */
-export function describeResult(job: FalJob, tier: Tier | undefined, output: SeedanceOutput, input?: SeedanceInput): IDataObject {
+export function describeResult(job: FalJob, tier: Variant | undefined, output: SeedanceOutput, built?: BuiltInput): IDataObject {
 	const json: IDataObject = {
 		requestId: job.requestId,
 		endpoint: job.endpoint,
@@ -43,9 +53,9 @@ export function describeResult(job: FalJob, tier: Tier | undefined, output: Seed
 			fileSize: output.video?.file_size,
 		},
 	};
-	if (input) {
-		json.parameters = describeParameters(input);
-		if (tier) json.estimatedCostUsd = estimateCostUsd(tier, input);
+	if (built) {
+		json.parameters = describeParameters(built.input);
+		if (tier) json.estimatedCostUsd = estimateBuiltCost(tier, built);
 	}
 	return json;
 }

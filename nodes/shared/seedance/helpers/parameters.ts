@@ -6,23 +6,31 @@ import {
 	BITRATE_MODES,
 	DEFAULTS,
 	DURATIONS,
-	getTier,
-	TIERS,
+	getVariant,
+	SEED_KINDS,
+	variantsOf,
+	type CommonInput,
+	type Kind,
 	type Resolution,
-	type SeedanceInput,
-	type Tier,
-} from '../../../SeedanceImageToVideo/model';
+	type Variant,
+} from '../../schema';
 import { parseHostList } from '../../mediaHosts';
 import { InputError } from './errors';
+import { readReferenceSources, type ReferenceSource } from './referenceSources';
 
 export type ImageSource = { kind: 'url'; url: string } | { kind: 'binary'; property: string };
 
-/** Everything a "Generate Video" item asks for, checked, before its images are resolved. */
+/** What a kind takes besides the common fields, as the user gave it (not yet read or uploaded). */
+export type MediaRequest =
+	| { kind: 'text-to-video' }
+	| { kind: 'image-to-video'; startImage: ImageSource; endImage?: ImageSource }
+	| { kind: 'reference-to-video'; references: ReferenceSource[] };
+
+/** Everything a "Generate Video" item asks for, checked, before its media are resolved. */
 export interface GenerateRequest {
-	tier: Tier;
-	input: Omit<SeedanceInput, 'image_url' | 'end_image_url'>;
-	startImage: ImageSource;
-	endImage?: ImageSource;
+	tier: Variant;
+	input: CommonInput;
+	media: MediaRequest;
 }
 
 export interface GenerateOptions {
@@ -55,16 +63,16 @@ function oneOf<T extends string>(field: string, value: unknown, allowed: readonl
 	throw new InputError(field, `"${text}" is not allowed. Use one of: ${allowed.join(', ')}`, hint);
 }
 
-export function readTier(ctx: IExecuteFunctions, itemIndex: number): Tier {
+export function readTier(ctx: IExecuteFunctions, itemIndex: number, kind: Kind): Variant {
 	const id = ctx.getNodeParameter('tier', itemIndex) as string;
-	oneOf('Model Tier', id, TIERS.map((tier) => tier.id));
-	return getTier(id);
+	oneOf('Model Tier', id, variantsOf(kind).map((tier) => tier.id));
+	return getVariant(kind, id);
 }
 
-function readResolution(tier: Tier, value: unknown): Resolution {
+function readResolution(tier: Variant, value: unknown): Resolution {
 	const resolution = String(value ?? DEFAULTS.resolution).trim();
 	if ((tier.resolutions as readonly string[]).includes(resolution)) return resolution as Resolution;
-	const offeredBy = TIERS.filter((candidate) => (candidate.resolutions as readonly string[]).includes(resolution));
+	const offeredBy = variantsOf(tier.kind).filter((candidate) => (candidate.resolutions as readonly string[]).includes(resolution));
 	const switchHint = offeredBy.length ? ` ${resolution} needs Model Tier ${offeredBy.map((t) => t.label).join(' or ')}.` : '';
 	throw new InputError(
 		'Resolution',
@@ -95,21 +103,29 @@ function readImageSource(ctx: IExecuteFunctions, itemIndex: number, prefix: 'ima
 	return { kind: 'url', url };
 }
 
-export function readGenerateRequest(ctx: IExecuteFunctions, itemIndex: number): GenerateRequest {
-	const tier = readTier(ctx, itemIndex);
+function readMedia(ctx: IExecuteFunctions, itemIndex: number, kind: Kind): MediaRequest {
+	if (kind === 'text-to-video') return { kind };
+	if (kind === 'reference-to-video') return { kind, references: readReferenceSources(ctx, itemIndex) };
+	const startImage = readImageSource(ctx, itemIndex, 'image', 'Start Image');
+	if (!startImage) throw new InputError('Start Image', 'is required');
+	return { kind, startImage, endImage: readImageSource(ctx, itemIndex, 'endImage', 'End Image') };
+}
+
+export function readGenerateRequest(ctx: IExecuteFunctions, itemIndex: number, kind: Kind): GenerateRequest {
+	const tier = readTier(ctx, itemIndex, kind);
 	const prompt = String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '').trim();
 	if (!prompt) {
 		throw new InputError('Prompt', 'is empty', 'Describe the motion and action to animate, e.g. "The cat slowly turns its head and blinks".');
 	}
 	const additional = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-	const input: GenerateRequest['input'] = {
+	const input: CommonInput = {
 		prompt,
 		resolution: readResolution(tier, ctx.getNodeParameter('resolution', itemIndex, DEFAULTS.resolution)),
 		duration: oneOf('Duration', ctx.getNodeParameter('duration', itemIndex, DEFAULTS.duration), DURATIONS, 'Use "auto" or a whole number of seconds from 4 to 15.'),
 		aspect_ratio: oneOf('Aspect Ratio', ctx.getNodeParameter('aspectRatio', itemIndex, DEFAULTS.aspectRatio), ASPECT_RATIOS),
 		generate_audio: ctx.getNodeParameter('generateAudio', itemIndex, DEFAULTS.generateAudio) as boolean,
 	};
-	const seed = readSeed(additional.seed);
+	const seed = SEED_KINDS.includes(kind) ? readSeed(additional.seed) : undefined;
 	if (seed !== undefined) input.seed = seed;
 	const endUserId = String(additional.endUserId ?? '').trim();
 	if (endUserId) input.end_user_id = endUserId;
@@ -119,9 +135,7 @@ export function readGenerateRequest(ctx: IExecuteFunctions, itemIndex: number): 
 		}
 		input.bitrate_mode = oneOf('Bitrate Mode', additional.bitrateMode, BITRATE_MODES);
 	}
-	const startImage = readImageSource(ctx, itemIndex, 'image', 'Start Image');
-	if (!startImage) throw new InputError('Start Image', 'is required');
-	return { tier, input, startImage, endImage: readImageSource(ctx, itemIndex, 'endImage', 'End Image') };
+	return { tier, input, media: readMedia(ctx, itemIndex, kind) };
 }
 
 /** The Options collection of one item: file names and the like may be expressions per item. */

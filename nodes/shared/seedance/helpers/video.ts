@@ -1,6 +1,6 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestOptions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 
-import type { SeedanceOutput } from '../../../SeedanceImageToVideo/model';
+import type { SeedanceOutput } from '../../schema';
 import { checkDownloadUrl, DownloadRefusedError, type DownloadPolicy } from '../../mediaHosts';
 import { VideoDownloadError } from './errors';
 

@@ -13,8 +13,7 @@
  */
 import type { ExecutionError, IDataObject, IExecuteData, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import type { SeedanceOutput } from '../../../SeedanceImageToVideo/model';
-import { findTierByEndpoint } from '../../../SeedanceImageToVideo/model';
+import { findVariantByEndpoint, type SeedanceOutput } from '../../schema';
 import { mapWithConcurrency } from '../helpers/concurrency';
 import { JobInterruptedError, toNodeError } from '../helpers/errors';
 import { describeResult, describeTimings } from '../helpers/output';
@@ -137,7 +136,7 @@ async function resultItem(
 	const falJob: FalJob = { endpoint: job.endpoint, requestId: job.requestId };
 	const { data: output } = await client.queue.result<SeedanceOutput>(job.endpoint, { requestId: job.requestId });
 	const json: IDataObject = {
-		...describeResult(falJob, findTierByEndpoint(job.endpoint), output),
+		...describeResult(falJob, findVariantByEndpoint(job.endpoint), output),
 		parameters: job.parameters,
 		estimatedCostUsd: job.estimatedCostUsd,
 		timings: describeTimings(timings),

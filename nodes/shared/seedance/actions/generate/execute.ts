@@ -2,11 +2,11 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { FalTransport } from '../../../transport';
 
-import type { SeedanceInput, SeedanceOutput } from '../../../../SeedanceImageToVideo/model';
-import { estimateCostUsd } from '../../../../SeedanceImageToVideo/model';
+import type { ImageToVideoInput, SeedanceOutput } from '../../../schema';
 import { InputError } from '../../helpers/errors';
 import { resolveImages } from '../../helpers/images';
-import { describeParameters, describeResult, describeTimings } from '../../helpers/output';
+import { describeParameters, describeResult, describeTimings, estimateBuiltCost, type BuiltInput } from '../../helpers/output';
+import { resolveReferences } from '../../helpers/references';
 import { readGenerateOptions, readGenerateRequest, type GenerateRequest } from '../../helpers/parameters';
 import { waitForCompletion, type FalJob, type JobTimings } from '../../helpers/queue';
 import { logSubmitted } from '../../helpers/submitLog';
@@ -16,11 +16,20 @@ import { submitAndWaitForWebhook } from './waitForWebhook';
 
 export type GenerateMode = 'waitForCompletion' | 'waitForWebhook' | 'submitOnly';
 
-export async function buildInput(ctx: IExecuteFunctions, client: FalTransport, itemIndex: number, request: GenerateRequest): Promise<SeedanceInput> {
-	const images = await resolveImages(ctx, client, itemIndex, request.startImage, request.endImage);
-	const input: SeedanceInput = { ...request.input, image_url: images.startUrl };
-	if (images.endUrl) input.end_image_url = images.endUrl;
-	return input;
+/** The request body for fal: the common fields plus the kind's media, read, checked and uploaded. */
+export async function buildInput(ctx: IExecuteFunctions, client: FalTransport, itemIndex: number, request: GenerateRequest): Promise<BuiltInput> {
+	const { media } = request;
+	if (media.kind === 'image-to-video') {
+		const images = await resolveImages(ctx, client, itemIndex, media.startImage, media.endImage);
+		const input: ImageToVideoInput = { ...request.input, image_url: images.startUrl };
+		if (images.endUrl) input.end_image_url = images.endUrl;
+		return { input };
+	}
+	if (media.kind === 'reference-to-video') {
+		const { lists, videos } = await resolveReferences(ctx, client, itemIndex, media.references, request.input.prompt);
+		return { input: { ...request.input, ...lists }, videos };
+	}
+	return { input: { ...request.input } };
 }
 
 function readWebhookUrl(ctx: IExecuteFunctions, itemIndex: number): string | undefined {
@@ -33,11 +42,12 @@ function readWebhookUrl(ctx: IExecuteFunctions, itemIndex: number): string | und
 }
 
 async function submitOnly(item: ItemContext): Promise<INodeExecutionData[]> {
-	const { ctx, client, itemIndex, signal } = item;
-	const request = readGenerateRequest(ctx, itemIndex);
+	const { ctx, client, itemIndex, kind, signal } = item;
+	const request = readGenerateRequest(ctx, itemIndex, kind);
 	const webhookUrl = readWebhookUrl(ctx, itemIndex);
 	const { queuePriority } = readGenerateOptions(ctx, itemIndex);
-	const input = await buildInput(ctx, client, itemIndex, request);
+	const built = await buildInput(ctx, client, itemIndex, request);
+	const { input } = built;
 	const submitted = await client.queue.submit(request.tier.endpoint, { input, webhookUrl, priority: queuePriority, abortSignal: signal });
 	return [
 		{
@@ -52,7 +62,7 @@ async function submitOnly(item: ItemContext): Promise<INodeExecutionData[]> {
 				cancelUrl: submitted.cancel_url,
 				webhookUrl,
 				parameters: describeParameters(input),
-				estimatedCostUsd: estimateCostUsd(request.tier, input),
+				estimatedCostUsd: estimateBuiltCost(request.tier, built),
 			},
 			pairedItem: { item: itemIndex },
 		},
@@ -60,10 +70,11 @@ async function submitOnly(item: ItemContext): Promise<INodeExecutionData[]> {
 }
 
 async function generateAndWait(item: ItemContext): Promise<INodeExecutionData[]> {
-	const { ctx, client, itemIndex, signal } = item;
+	const { ctx, client, itemIndex, kind, signal } = item;
 	const options = readGenerateOptions(ctx, itemIndex);
-	const request = readGenerateRequest(ctx, itemIndex);
-	const input = await buildInput(ctx, client, itemIndex, request);
+	const request = readGenerateRequest(ctx, itemIndex, kind);
+	const built = await buildInput(ctx, client, itemIndex, request);
+	const { input } = built;
 
 	const timings: JobTimings = { submittedAt: Date.now() };
 	const submitted = await client.queue.submit(request.tier.endpoint, { input, priority: options.queuePriority, abortSignal: signal });
@@ -73,7 +84,7 @@ async function generateAndWait(item: ItemContext): Promise<INodeExecutionData[]>
 	await waitForCompletion(client, job, timings, { deadline, signal }, options.waitTimeoutSeconds);
 
 	const { data: output } = await client.queue.result<SeedanceOutput>(job.endpoint, { requestId: job.requestId, abortSignal: signal });
-	const json = { ...describeResult(job, request.tier, output, input), timings: describeTimings(timings) };
+	const json = { ...describeResult(job, request.tier, output, built), timings: describeTimings(timings) };
 	const policy = await downloadPolicyOf(ctx, options.allowedDownloadHosts);
 	return [await videoOutputItem(ctx, json, output, job.requestId, itemIndex, options, policy, signal)];
 }

@@ -7,9 +7,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { estimateCostUsd } from '../../../../SeedanceImageToVideo/model';
 import { InputError, toNodeError } from '../../helpers/errors';
-import { describeParameters } from '../../helpers/output';
+import { describeParameters, estimateBuiltCost } from '../../helpers/output';
 import { readGenerateOptions, readGenerateRequest } from '../../helpers/parameters';
 import { cancelQuietly, type FalJob } from '../../helpers/queue';
 import { normaliseApiHost, type FalCredentials } from '../../../transport';
@@ -92,11 +91,12 @@ async function cancelBatch(ctx: IExecuteFunctions, item: ItemContext, batch: Bat
 }
 
 async function submitItem(item: ItemContext, batch: Batch): Promise<INodeExecutionData[]> {
-	const { ctx, client, itemIndex, signal } = item;
-	const request = readGenerateRequest(ctx, itemIndex);
+	const { ctx, client, itemIndex, kind, signal } = item;
+	const request = readGenerateRequest(ctx, itemIndex, kind);
 	const { binaryPropertyName, fileName, returnUrlOnly, queuePriority, allowedDownloadHosts } = readGenerateOptions(ctx, itemIndex);
 	const webhookUrl = readResumeUrl(ctx, itemIndex, batch.usesFal);
-	const input = await buildInput(ctx, client, itemIndex, request);
+	const built = await buildInput(ctx, client, itemIndex, request);
+	const { input } = built;
 	const submittedAt = Date.now();
 	const startTimeout = Math.max(MIN_START_TIMEOUT_SECONDS, Math.floor((batch.state.deadline - submittedAt) / 1000));
 	const submitted = await client.queue.submit(request.tier.endpoint, { input, webhookUrl, startTimeout, priority: queuePriority, abortSignal: signal });
@@ -113,7 +113,7 @@ async function submitItem(item: ItemContext, batch: Batch): Promise<INodeExecuti
 		tier: request.tier.id,
 		submittedAt,
 		parameters: describeParameters(input),
-		estimatedCostUsd: estimateCostUsd(request.tier, input),
+		estimatedCostUsd: estimateBuiltCost(request.tier, built),
 		output: { binaryPropertyName, fileName, returnUrlOnly, allowedDownloadHosts },
 	};
 	batch.state.jobs.push(waiting);

@@ -1,0 +1,46 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import type { Kind } from '../shared/schema';
+import { route } from '../shared/seedance/actions/router';
+import { buildProperties } from '../shared/seedance/description';
+import { waitForWebhookWebhooks } from '../shared/seedance/webhook/description';
+import { receiveFalCallback } from '../shared/seedance/webhook/receiveCallback';
+
+const KIND: Kind = 'reference-to-video';
+
+/** Seedance 2.0 reference-to-video: reference images, videos and audio woven into a clip. Its fields, operations and modes are the family's (nodes/shared), for this kind. */
+export class SeedanceReferenceToVideo implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Seedance Reference-to-Video',
+		name: 'seedanceReferenceToVideo',
+		icon: { light: 'file:seedance.svg', dark: 'file:seedance.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] === "generate" ? "Generate Video · " + $parameter["tier"] : $parameter["operation"] }}',
+		description: "Weave reference images, clips and audio into an MP4 with ByteDance's Seedance 2.0 on fal.ai",
+		defaults: { name: 'Seedance Reference-to-Video' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'falApi', required: true }],
+		webhooks: waitForWebhookWebhooks,
+		properties: buildProperties(KIND),
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await route(this, KIND);
+	}
+
+	/** fal's callbacks to a waiting "Submit and Wait for Webhook" execution. */
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receiveFalCallback(this);
+	}
+}
