@@ -183,11 +183,14 @@ afterAll(async () => {
 }, 60000);
 
 describe('a new user in the editor of `npm start`', () => {
-	test('finds Seedance Image-to-Video in the nodes panel by "Seedance" and by "image to video"', async () => {
+	test('finds Seedance Image-to-Video (and its Text- and Reference-to-Video siblings) in the nodes panel by "Seedance", and by "image to video"', async () => {
 		let panel = await searchNewWorkflow('Seedance');
 		await shot('new-workflow-panel');
 		await panelItem(panel, NODE_NAME).waitFor();
 		await panelItem(panel, TRIGGER_PANEL_NAME).waitFor();
+		// The rest of the family sits next to it.
+		await panelItem(panel, 'Seedance Text-to-Video').waitFor();
+		await panelItem(panel, 'Seedance Reference-to-Video').waitFor();
 		await shot('search-seedance');
 
 		panel = await searchNewWorkflow('image to video');
