@@ -78,12 +78,12 @@ export class SeedanceTrigger implements INodeType {
 					{
 						name: 'Video Ready',
 						value: 'OK',
-						description: 'fal finished the video (webhook status OK)',
+						description: 'The video is ready (fal webhook status OK)',
 					},
 					{
 						name: 'Generation Failed',
 						value: 'ERROR',
-						description: 'fal could not make the video: invalid input, content policy, timeout (status ERROR)',
+						description: 'The video could not be made: invalid input, content policy, timeout (fal webhook status ERROR)',
 					},
 				],
 				default: ['OK', 'ERROR'],
