@@ -21,7 +21,7 @@ import type {
 import { Workflow } from 'n8n-workflow';
 
 import { FalApi } from '../../credentials/FalApi.credentials';
-import { variantsOf } from '../../nodes/shared/schema';
+import { getVariant, OWNER_APP, variantsOf } from '../../nodes/shared/schema';
 import { createReferenceFalClient } from '../contract/referenceClient';
 import { SeedanceTrigger } from '../../nodes/SeedanceTrigger/SeedanceTrigger.node';
 import { sharedJwksCache, sharedReplayGuard } from '../../nodes/shared/jwksCache';
@@ -195,11 +195,14 @@ function outputJson(delivery: Delivery) {
 }
 
 /** Runs one job through the fake's queue under `apiKey`, so its video URL and result are real. */
-async function completedJob(fake: FakeFal, options: { webhookUrl?: string; prompt?: string; apiKey?: string } = {}): Promise<FakeJob> {
+async function completedJob(
+	fake: FakeFal,
+	options: { webhookUrl?: string; prompt?: string; apiKey?: string; endpoint?: string; input?: IDataObject } = {},
+): Promise<FakeJob> {
 	const fal = createReferenceFalClient({ apiKey: options.apiKey ?? API_KEY, apiHost: fake.url });
 	const completed = new Promise<FakeJob>((resolve) => fake.once('completed', resolve));
-	const input = { ...VALID_INPUT, prompt: options.prompt ?? VALID_INPUT.prompt };
-	await fal.queue.submit(TIERS[0].endpoint, { input, ...(options.webhookUrl ? { webhookUrl: options.webhookUrl } : {}) });
+	const input = options.input ?? { ...VALID_INPUT, prompt: options.prompt ?? VALID_INPUT.prompt };
+	await fal.queue.submit(options.endpoint ?? TIERS[0].endpoint, { input, ...(options.webhookUrl ? { webhookUrl: options.webhookUrl } : {}) });
 	return await completed;
 }
 
@@ -427,6 +430,46 @@ describe('Seedance Trigger webhook()', () => {
 		expect(outputJson(delivery)).toMatchObject({ requestId: job.requestId, status: 'OK' });
 		expect((await readBinary(delivery)).length).toBeGreaterThan(0);
 		expect(endpoint.deliveries).toHaveLength(1);
+	});
+});
+
+describe('Seedance Trigger works for every kind of the family', () => {
+	it.each([
+		['Text-to-Video', getVariant('text-to-video', 'mini').endpoint, { prompt: 'A lighthouse at dusk', resolution: '480p' }],
+		[
+			'Reference-to-Video',
+			getVariant('reference-to-video', 'fast').endpoint,
+			{ prompt: 'The cat from the reference walks in', image_urls: ['https://example.com/cat.png'], resolution: '720p' },
+		],
+	])('a finished %s job starts the workflow once with the video, its request id and the result from fal', async (_kind, kindEndpoint, input) => {
+		const fake = await scriptedFake();
+		const endpoint = await triggerFor(fake);
+		const job = await completedJob(fake, { endpoint: kindEndpoint, input });
+		expect(job.endpoint).toBe(kindEndpoint);
+		expect(job.outcome?.status).toBe(200);
+		fake.log.length = 0;
+
+		const { response, delivery } = await deliver(fake, endpoint, webhookBodyOf(job));
+
+		expect(response.status).toBe(200);
+		expect(response.body).toEqual({ received: true });
+		expect(endpoint.deliveries).toHaveLength(1);
+		expect(delivery.result?.workflowData).toEqual([[expect.anything()]]);
+		expect(outputJson(delivery)).toMatchObject({
+			requestId: job.requestId,
+			status: 'OK',
+			result: job.outcome?.body,
+			video: { url: `${fake.url}/files/${job.requestId}.mp4` },
+		});
+		expect(await readBinary(delivery)).toEqual(readFileSync(DEFAULT_VIDEO_FILE));
+		// Confirmed on fal's queue (owner/app path, this trigger's key), whatever the kind's endpoint.
+		const queuePath = `/${OWNER_APP}/requests/${job.requestId}`;
+		expect(fake.requests('status')).toEqual([
+			expect.objectContaining({ path: `${queuePath}/status`, responseStatus: 200, headers: expect.objectContaining({ authorization: `Key ${API_KEY}` }) }),
+		]);
+		expect(fake.requests('result')).toEqual([
+			expect.objectContaining({ path: queuePath, responseStatus: 200, headers: expect.objectContaining({ authorization: `Key ${API_KEY}` }) }),
+		]);
 	});
 });
 
