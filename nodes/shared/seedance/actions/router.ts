@@ -45,7 +45,11 @@ export async function route(ctx: IExecuteFunctions, kind: Kind): Promise<INodeEx
 	const results = await mapWithConcurrency(items, concurrency, async (_item, itemIndex) => {
 		if (signal.aborted && firstFailure) return [];
 		try {
-			return await operation.execute({ ctx, client, itemIndex, kind, signal });
+			// Each item listens on a signal of its own that follows the batch's: every request of an
+			// item adds an abort listener, and dozens of items on one signal trip Node's
+			// MaxListenersExceededWarning (AbortSignal.any links signals without listeners).
+			const itemSignal = AbortSignal.any([signal]);
+			return await operation.execute({ ctx, client, itemIndex, kind, signal: itemSignal });
 		} catch (error) {
 			const nodeError = toNodeError(node, error, itemIndex, credentials.apiKey, operation.activity);
 			if (ctx.continueOnFail()) {
