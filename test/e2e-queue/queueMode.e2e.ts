@@ -190,13 +190,14 @@ describe('queue mode: main + 2 workers + webhook processor, PostgreSQL, Redis', 
 	it("a callback that arrives before the execution is saved as waiting gets 409 from the webhook processor, and fal's retry resumes it", async () => {
 		const before = (await rest.executions(WEBHOOK.id)).length;
 		fake.webhooks.length = 0;
-		// The moment fal accepts the job, the worker has not even read fal's answer: a signed callback
-		// sent now is certainly early.
+		// fal's answer to the submit is held until a signed callback has been answered: the worker
+		// cannot have saved the execution as waiting yet, so the callback is certainly early.
 		const early = new Promise<number>((resolve) => {
-			fake.once('submitted', (job: { requestId: string; webhookUrl: string }) => {
+			fake.holdSubmitAnswer = (job: { requestId: string; webhookUrl: string }) => {
+				fake.holdSubmitAnswer = undefined;
 				const payload = { request_id: job.requestId, gateway_request_id: job.requestId, status: 'OK', payload: { video: { url: `${fake.url}/files/${job.requestId}.mp4` } } };
-				void fake.sendWebhook(job.webhookUrl, payload).then((answer: { status: number }) => resolve(answer.status));
-			});
+				return fake.sendWebhook(job.webhookUrl, payload).then((answer: { status: number }) => resolve(answer.status));
+			};
 		});
 		await startExecutions(WEBHOOK.path, [['instant: a bird sings']]);
 		const [{ status, execution }] = await finished(WEBHOOK.id, before + 1);

@@ -181,6 +181,8 @@ export interface FakeFal extends EventEmitter {
 	webhooks: WebhookRecord[];
 	/** Highest number of jobs IN_QUEUE/IN_PROGRESS at once (writable: set 0 to reset). */
 	maxConcurrentJobs: number;
+	/** When set, each submit's answer waits for the promise it returns (undefined: answer at once). */
+	holdSubmitAnswer?: (job: FakeJob) => Promise<unknown> | undefined;
 	fault(fault: Fault): void;
 	pendingFaults(): Array<Fault & { remaining: number }>;
 	sendWebhook(url: string, payload: unknown, options?: SendWebhookOptions): Promise<SendWebhookResult>;

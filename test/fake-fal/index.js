@@ -558,7 +558,12 @@ async function startFakeFal(userOptions = {}) {
 		if (route.kind === 'submit') {
 			const job = submitJob(route.endpoint, body, query, req.headers, key);
 			const answer = { status: 'IN_QUEUE', request_id: job.requestId, ...jobUrls(job), queue_position: queuePosition(job) };
-			return sendJson(res, 200, answer, { [REQUEST_ID_HEADER]: job.requestId });
+			const send = () => sendJson(res, 200, answer, { [REQUEST_ID_HEADER]: job.requestId });
+			// A test can hold fal's answer until something has happened (e.g. a callback that must
+			// certainly arrive before the submitter knows its request id).
+			const hold = fake.holdSubmitAnswer?.(job);
+			if (hold) return void Promise.resolve(hold).finally(send);
+			return send();
 		}
 		const job = findJob(route, key);
 		if (route.kind === 'cancel') {
