@@ -14,6 +14,7 @@ import { FAL_JWKS_URLS } from '../shared/jwksCache';
 import { parseHostList } from '../shared/mediaHosts';
 import { checkFalSignature, errorMessage, parseJsonBody, readWebhookDelivery, respond } from '../shared/webhookRequest';
 import { DEFAULT_TIER, getVariant } from '../shared/schema';
+import { allowedDownloadHostsOption } from '../shared/seedance/description/generateFields';
 import { downloadPolicyOf, downloadVideo, videoFileName } from '../shared/seedance/helpers/video';
 import { createFalTransport, type FalCredentials } from '../shared/transport';
 import {
@@ -128,15 +129,7 @@ export class SeedanceTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'Allowed Download Hosts',
-						name: 'allowedDownloadHosts',
-						type: 'string',
-						default: '',
-						placeholder: 'media.example.com, *.cdn.example.com',
-						description:
-							"Hosts the video may be downloaded from besides fal's media hosts (*.fal.media), separated by commas: for a proxy or mirror. Private and loopback addresses are fetched only when the credential's API Host is itself local.",
-					},
+					allowedDownloadHostsOption,
 					{
 						displayName: 'JWKS URL',
 						name: 'jwksUrl',

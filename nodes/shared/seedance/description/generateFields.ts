@@ -224,6 +224,17 @@ export function generateFields(kind: Kind): INodeProperties[] {
 	];
 }
 
+/** Where videos may be downloaded from: an option of Generate Video, Get Result and the Seedance Trigger. */
+export const allowedDownloadHostsOption: INodeProperties = {
+		displayName: 'Allowed Download Hosts',
+		name: 'allowedDownloadHosts',
+		type: 'string',
+		default: '',
+		placeholder: 'media.example.com, *.cdn.example.com',
+		description:
+			"Hosts the video may be downloaded from besides fal's media hosts (*.fal.media), separated by commas: for a proxy or mirror. Private and loopback addresses are fetched only when the credential's API Host is itself local.",
+};
+
 /** Output options shared by Generate Video and Get Result. */
 export const outputOptions: INodeProperties[] = [
 	{
@@ -248,15 +259,7 @@ export const outputOptions: INodeProperties[] = [
 		default: false,
 		description: "Whether to output only fal's video URL instead of downloading the video. fal keeps files for a limited time.",
 	},
-	{
-		displayName: 'Allowed Download Hosts',
-		name: 'allowedDownloadHosts',
-		type: 'string',
-		default: '',
-		placeholder: 'media.example.com, *.cdn.example.com',
-		description:
-			"Hosts the video may be downloaded from besides fal's media hosts (*.fal.media), separated by commas: for a proxy or mirror. Private and loopback addresses are fetched only when the credential's API Host is itself local.",
-	},
+	allowedDownloadHostsOption,
 ];
 
 export const generateOptions: INodeProperties = {
