@@ -9,10 +9,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { isFalRequestId } from '../shared/falRequestId';
-import { FAL_JWKS_URLS } from '../shared/jwksCache';
-import { parseHostList } from '../shared/mediaHosts';
-import { checkFalSignature, errorMessage, parseJsonBody, readWebhookDelivery, respond } from '../shared/webhookRequest';
+import { isFalRequestId } from '../shared/transport/requestId';
+import { FAL_JWKS_URLS } from '../shared/webhookVerification/jwksCache';
+import { parseHostList } from '../shared/transport/downloadPolicy';
+import { checkFalSignature, errorMessage, parseJsonBody, readWebhookDelivery, respond } from '../shared/webhookVerification/request';
 import { DEFAULT_TIER, getVariant } from '../shared/schema';
 import { allowedDownloadHostsOption } from '../shared/seedance/description/generateFields';
 import { downloadPolicyOf, downloadVideo, videoFileName } from '../shared/seedance/helpers/video';

@@ -15,7 +15,7 @@ import { ExecutionLifecycleHooks, WebhookContext, WorkflowExecute } from 'n8n-co
 import type { IDataObject, INode, INodeParameters, IRun, IRunExecutionData, IWebhookData, IWebhookResponseData, IWorkflowBase, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 
 import { FalApi } from '../../credentials/FalApi.credentials';
-import { sharedJwksCache } from '../../nodes/shared/jwksCache';
+import { sharedJwksCache } from '../../nodes/shared/webhookVerification/jwksCache';
 import { SeedanceImageToVideo } from '../../nodes/SeedanceImageToVideo/SeedanceImageToVideo.node';
 import { waitForWebhookWebhooks } from '../../nodes/shared/seedance/webhook/description';
 import { startFakeFal, type FakeFal, type WebhookRecord } from '../fake-fal';

@@ -5,7 +5,7 @@ import {
 	parseJwks,
 	ReplayGuard,
 	verifyFalWebhookWithJwks,
-} from '../../nodes/shared/jwksCache';
+} from '../../nodes/shared/webhookVerification/jwksCache';
 import { createSigner, jwksOf, NOW_SECONDS, okBody } from './keys';
 
 const JWKS_URL = 'https://keys.example.test/jwks.json';

@@ -4,7 +4,7 @@
  */
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 
-import { buildSignedMessage, type Jwks } from '../../nodes/shared/webhookSignature';
+import { buildSignedMessage, type Jwks } from '../../nodes/shared/webhookVerification/signature';
 
 export interface TestSigner {
 	jwk: Jwks['keys'][number];

@@ -24,7 +24,7 @@ import { FalApi } from '../../credentials/FalApi.credentials';
 import { getVariant, OWNER_APP, variantsOf } from '../../nodes/shared/schema';
 import { createReferenceFalClient } from '../contract/referenceClient';
 import { SeedanceTrigger } from '../../nodes/SeedanceTrigger/SeedanceTrigger.node';
-import { sharedJwksCache, sharedReplayGuard } from '../../nodes/shared/jwksCache';
+import { sharedJwksCache, sharedReplayGuard } from '../../nodes/shared/webhookVerification/jwksCache';
 import { DEFAULT_VIDEO_FILE, startFakeFal, type FakeFal, type FakeJob } from '../fake-fal/index';
 import { HarnessCredentialsHelper, HarnessCredentialTypes } from '../harness/credentials';
 import { initEngine } from '../harness/engine';

@@ -1,7 +1,7 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
 
-import { FAL_JWKS_URLS, sharedJwksCache } from '../../nodes/shared/jwksCache';
-import { checkFalSignature } from '../../nodes/shared/webhookRequest';
+import { FAL_JWKS_URLS, sharedJwksCache } from '../../nodes/shared/webhookVerification/jwksCache';
+import { checkFalSignature } from '../../nodes/shared/webhookVerification/request';
 import { createSigner, jwksOf, okBody } from './keys';
 
 /** Just what checkFalSignature uses of a webhook context: the HTTP helper and the logger. */

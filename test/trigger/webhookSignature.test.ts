@@ -3,7 +3,7 @@ import {
 	importEd25519Keys,
 	verifyFalWebhook,
 	type VerifyResult,
-} from '../../nodes/shared/webhookSignature';
+} from '../../nodes/shared/webhookVerification/signature';
 import { createSigner, jwksOf, NOW_SECONDS, okBody } from './keys';
 
 const fal = createSigner();

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { isFalRequestId } from '../../falRequestId';
+import { isFalRequestId } from '../../transport/requestId';
 import { InputError } from '../helpers/errors';
 import { readTier } from '../helpers/parameters';
 import type { FalJob } from '../helpers/queue';

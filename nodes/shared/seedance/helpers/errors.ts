@@ -1,7 +1,7 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
 import { FAL_FIELD_LABELS } from '../../schema';
-import { DownloadRefusedError } from '../../mediaHosts';
+import { DownloadRefusedError } from '../../transport/downloadPolicy';
 import { redactSecret } from './secrets';
 
 /** A problem with what the user entered, found before anything is sent to fal. */

@@ -14,7 +14,7 @@ import {
 	type Resolution,
 	type Variant,
 } from '../../schema';
-import { parseHostList } from '../../mediaHosts';
+import { parseHostList } from '../../transport/downloadPolicy';
 import { InputError } from './errors';
 import { readReferenceSources, type ReferenceSource } from './referenceSources';
 

@@ -1,7 +1,7 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestOptions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 
 import type { SeedanceOutput } from '../../schema';
-import { checkDownloadUrl, DownloadRefusedError, type DownloadPolicy } from '../../mediaHosts';
+import { checkDownloadUrl, DownloadRefusedError, type DownloadPolicy } from '../../transport/downloadPolicy';
 import { VideoDownloadError } from './errors';
 
 export const VIDEO_MIME_TYPE = 'video/mp4';

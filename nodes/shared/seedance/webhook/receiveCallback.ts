@@ -21,8 +21,8 @@ import { DEFAULT_CONCURRENCY } from '../helpers/parameters';
 import { cancelQuietly, type FalJob, type JobTimings } from '../helpers/queue';
 import { videoOutputItem } from '../helpers/video';
 import { createFalTransport, normaliseApiHost, type FalCredentials, type FalTransport } from '../../transport';
-import { FAL_JWKS_URLS, waitingCallbackReplayGuard } from '../../jwksCache';
-import { checkFalSignature, parseJsonBody, readWebhookDelivery, respond } from '../../webhookRequest';
+import { FAL_JWKS_URLS, waitingCallbackReplayGuard } from '../../webhookVerification/jwksCache';
+import { checkFalSignature, parseJsonBody, readWebhookDelivery, respond } from '../../webhookVerification/request';
 import { batchKeyOf, claimResume, completedJobsOf } from './resumeGuard';
 import { readWaitState, setResumeOutcome, waitingEntryOf, type WaitingJob, type WaitState } from './waitState';
 

@@ -1,36 +1,17 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { FalTransport } from '../../../transport';
-
-import type { ImageToVideoInput, SeedanceOutput } from '../../../schema';
+import type { SeedanceOutput } from '../../../schema';
 import { InputError } from '../../helpers/errors';
-import { resolveImages } from '../../helpers/images';
-import { describeParameters, describeResult, describeTimings, estimateBuiltCost, type BuiltInput } from '../../helpers/output';
-import { resolveReferences } from '../../helpers/references';
-import { readGenerateOptions, readGenerateRequest, type GenerateRequest } from '../../helpers/parameters';
+import { describeParameters, describeResult, describeTimings, estimateBuiltCost } from '../../helpers/output';
+import { readGenerateOptions, readGenerateRequest } from '../../helpers/parameters';
 import { waitForCompletion, type FalJob, type JobTimings } from '../../helpers/queue';
 import { logSubmitted } from '../../helpers/submitLog';
 import { downloadPolicyOf, videoOutputItem } from '../../helpers/video';
 import type { ItemContext, Operation } from '../types';
+import { buildInput } from './buildInput';
 import { submitAndWaitForWebhook } from './waitForWebhook';
 
 export type GenerateMode = 'waitForCompletion' | 'waitForWebhook' | 'submitOnly';
-
-/** The request body for fal: the common fields plus the kind's media, read, checked and uploaded. */
-export async function buildInput(ctx: IExecuteFunctions, client: FalTransport, itemIndex: number, request: GenerateRequest): Promise<BuiltInput> {
-	const { media } = request;
-	if (media.kind === 'image-to-video') {
-		const images = await resolveImages(ctx, client, itemIndex, media.startImage, media.endImage);
-		const input: ImageToVideoInput = { ...request.input, image_url: images.startUrl };
-		if (images.endUrl) input.end_image_url = images.endUrl;
-		return { input };
-	}
-	if (media.kind === 'reference-to-video') {
-		const { lists, videos } = await resolveReferences(ctx, client, itemIndex, media.references, request.input.prompt);
-		return { input: { ...request.input, ...lists }, videos };
-	}
-	return { input: { ...request.input } };
-}
 
 function readWebhookUrl(ctx: IExecuteFunctions, itemIndex: number): string | undefined {
 	const url = String(ctx.getNodeParameter('webhookUrl', itemIndex, '') ?? '').trim();

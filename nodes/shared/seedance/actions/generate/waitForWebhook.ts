@@ -14,7 +14,7 @@ import { cancelQuietly, type FalJob } from '../../helpers/queue';
 import { normaliseApiHost, type FalCredentials } from '../../../transport';
 import { saveWaitState, type WaitingJob, type WaitState } from '../../webhook/waitState';
 import type { ItemContext } from '../types';
-import { buildInput } from './execute';
+import { buildInput } from './buildInput';
 
 /** fal refuses a start timeout of 1 s or less (fal-protocol.md §1). */
 const MIN_START_TIMEOUT_SECONDS = 2;

@@ -11,7 +11,7 @@ import {
 	type VerifyResult,
 	type VerifySuccess,
 	type WebhookHeaders,
-} from './webhookSignature';
+} from './signature';
 
 /**
  * fal's published webhook keys (fal-protocol.md §3): fal-js's REST host first, the host of fal's

@@ -1,4 +1,4 @@
-import { checkDownloadUrl, isPrivateHost, parseHostList } from '../../nodes/shared/mediaHosts';
+import { checkDownloadUrl, isPrivateHost, parseHostList } from '../../nodes/shared/transport/downloadPolicy';
 
 const onFal = { extraHosts: [] };
 

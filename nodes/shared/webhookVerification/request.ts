@@ -7,7 +7,7 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { verifyFalWebhookWithJwks, type ReplayGuard } from './jwksCache';
-import type { VerifySuccess, WebhookHeaders } from './webhookSignature';
+import type { VerifySuccess, WebhookHeaders } from './signature';
 
 const JWKS_TIMEOUT_MS = 10_000;
 
