@@ -54,6 +54,32 @@ export interface FakeFalOptions {
 	webhookRetryMs?: number;
 	sseKeepAliveMs?: number;
 	userId?: string;
+	/** How long a Seedance 2.5 draft can be completed (default 7 days). */
+	draftTtlMs?: number;
+}
+
+/** A Seedance 2.5 draft: made by a 2.5 generate request with `draft: true` (or `fake.drafts.create`). */
+export interface FakeDraft {
+	draftId: string;
+	/** The key that made it; only that account can complete it. */
+	ownerKey: string | undefined;
+	requestId: string | undefined;
+	endpoint: string;
+	input: any;
+	seed: number;
+	createdAt: number;
+	expiresAt: number;
+	/** Request ids of the draft/complete jobs that rendered it. */
+	completions: string[];
+}
+
+export interface FakeDrafts {
+	/** The drafts' clock: starts at real time; `advance(ms)` / `advanceDays(n)` age every draft. */
+	clock: { now(): number; advance(ms: number): void; advanceDays(days: number): void };
+	drafts: Map<string, FakeDraft>;
+	ttlMs: number;
+	/** Seeds a draft without a generation. */
+	create(draft?: { ownerKey?: string; requestId?: string; endpoint?: string; input?: any; seed?: number; createdAt?: number }): FakeDraft;
 }
 
 export interface LogEntry {
@@ -97,6 +123,8 @@ export interface FakeJob {
 	logs: Array<{ message: string; level: string; source: string; timestamp: string }>;
 	/** What `GET result` answers once COMPLETED. */
 	outcome: JobOutcome | undefined;
+	/** The resolution the video is rendered at: the input's, 480p for a 2.5 draft, 1080p for draft/complete. */
+	renderedResolution: string | undefined;
 }
 
 export interface FakeUpload {
@@ -177,6 +205,8 @@ export interface FakeFal extends EventEmitter {
 	log: LogEntry[];
 	requests(kind?: RequestKind): LogEntry[];
 	jobs: Map<string, FakeJob>;
+	/** Seedance 2.5 drafts (drafts.js). */
+	drafts: FakeDrafts;
 	uploads: Map<string, FakeUpload>;
 	webhooks: WebhookRecord[];
 	/** Highest number of jobs IN_QUEUE/IN_PROGRESS at once (writable: set 0 to reset). */

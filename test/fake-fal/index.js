@@ -15,6 +15,7 @@ const { OWNER_APP, MARKER_CONTENT_POLICY, MARKER_NEVER_FINISH, variantForEndpoin
 	require('./seedance-schema');
 const { createWebhookSigner, postJson } = require('./webhook-signer');
 const { DEFAULT_VIDEO_FILE, resolveVideoSource } = require('./video-source');
+const { createDraftStore } = require('./drafts');
 
 const DEFAULT_OPTIONS = {
 	host: '127.0.0.1',
@@ -170,6 +171,7 @@ async function startFakeFal(userOptions = {}) {
 	const signer = createWebhookSigner(options.userId ? { userId: options.userId } : {});
 	const faults = createFaultScript();
 	const uploadSecret = crypto.randomBytes(16);
+	const drafts = createDraftStore(userOptions);
 
 	const fake = new EventEmitter();
 	const timers = new Set();
@@ -189,6 +191,7 @@ async function startFakeFal(userOptions = {}) {
 	fake.webhooks = [];
 	fake.maxConcurrentJobs = 0;
 	fake.options = options;
+	fake.drafts = drafts;
 	fake.requests = (kind) => fake.log.filter((entry) => kind === undefined || entry.kind === kind);
 	fake.fault = (fault) => {
 		faults.add(fault);
@@ -229,7 +232,8 @@ async function startFakeFal(userOptions = {}) {
 	}
 
 	function jobUrls(job) {
-		const base = `${fake.url}/${OWNER_APP}/requests/${job.requestId}`;
+		const ownerApp = job.endpoint.split('/').slice(0, 2).join('/') || OWNER_APP;
+		const base = `${fake.url}/${ownerApp}/requests/${job.requestId}`;
 		return { response_url: base, status_url: `${base}/status`, cancel_url: `${base}/cancel` };
 	}
 
@@ -287,6 +291,7 @@ async function startFakeFal(userOptions = {}) {
 			logs: [],
 			outcome: undefined,
 		};
+		job.renderedResolution = drafts.renderedResolution(job) ?? input?.resolution;
 		const internal = {
 			timers: new Set(),
 			watchers: new Set(),
@@ -352,6 +357,10 @@ async function startFakeFal(userOptions = {}) {
 	function outcomeErrors(job) {
 		const { script } = internals.get(job.requestId);
 		if (script.error) return { outcome: { status: script.error.status ?? 422, body: script.error.body, headers: script.error.headers } };
+		if (drafts.isComplete(job.endpoint)) {
+			const draftDetail = drafts.validate(job);
+			return draftDetail.length > 0 ? { validation: true, outcome: { status: 422, body: { detail: draftDetail } } } : undefined;
+		}
 		if (!job.tier) {
 			return { validation: true, outcome: { status: 404, body: { detail: `Path /${job.endpoint} not found` } } };
 		}
@@ -369,7 +378,7 @@ async function startFakeFal(userOptions = {}) {
 			video: { url: `${fake.url}/files/${job.requestId}.mp4`, content_type: 'video/mp4', file_name: 'output.mp4', file_size: video.size },
 			seed: Number.isInteger(job.input.seed) ? job.input.seed : crypto.randomInt(0, 2 ** 31),
 		};
-		return { status: 200, body: output };
+		return { status: 200, body: drafts.finishOutput(job, output) };
 	}
 
 	function completeJob(job, outcome) {
