@@ -24,14 +24,20 @@ async function fakeFal(options: FakeFalOptions = {}): Promise<FakeFal> {
 	return fake;
 }
 
+interface Completion {
+	submitted: { request_id: string; status_url?: string };
+	result?: { data: unknown };
+	error?: unknown;
+}
+
 /** Submits draft/complete, waits for it, and returns the result or the error `result()` throws. */
-async function complete(fake: FakeFal, input: object, apiKey = API_KEY) {
+async function complete(fake: FakeFal, input: object, apiKey = API_KEY): Promise<Completion> {
 	const client = createReferenceFalClient({ apiKey, apiHost: fake.url });
 	const submitted = await client.queue.submit(COMPLETE, { input });
 	await client.queue.subscribeToStatus(COMPLETE, { requestId: submitted.request_id, pollInterval: 20 });
 	const outcome = await client.queue.result(COMPLETE, { requestId: submitted.request_id }).then(
-		(result) => ({ result }),
-		(error: unknown) => ({ error }),
+		(result): Omit<Completion, 'submitted'> => ({ result }),
+		(error: unknown): Omit<Completion, 'submitted'> => ({ error }),
 	);
 	return { submitted, ...outcome };
 }
