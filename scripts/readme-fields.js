@@ -35,8 +35,9 @@ function renderTierTable(schema = loadSchema()) {
 	for (const tier of schema.variantsOf('text-to-video')) {
 		const r2v = schema.getVariant('reference-to-video', tier.id);
 		const tenSeconds = { resolution: '720p', duration: '10' };
+		const otherRates = Object.entries(tier.usdPer1000TokensAt ?? {}).map(([resolution, usd]) => ` (${resolution}: $${usd})`).join('');
 		lines.push(
-			`| ${tier.label} | ${tier.resolutions.join(', ')} | ${tier.hasBitrateMode ? 'yes' : 'no'} | $${tier.usdPer1000Tokens} / 1000 tokens | ${usd(schema.estimateCostUsd(tier, tenSeconds))} | ${usd(schema.estimateCostUsd(r2v, tenSeconds))} | ${usd(schema.estimateCostUsd(r2v, tenSeconds, { count: 1, seconds: 5 }))} |`,
+			`| ${tier.label} | ${tier.resolutions.join(', ')} | ${tier.hasBitrateMode ? 'yes' : 'no'} | $${tier.usdPer1000Tokens} / 1000 tokens${otherRates} | ${usd(schema.estimateCostUsd(tier, tenSeconds))} | ${usd(schema.estimateCostUsd(r2v, tenSeconds))} | ${usd(schema.estimateCostUsd(r2v, tenSeconds, { count: 1, seconds: 5 }))} |`,
 		);
 	}
 	return lines.join('\n');

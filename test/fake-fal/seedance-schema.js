@@ -14,9 +14,9 @@ const SEGMENTS = { fast: 'fast/', standard: '', mini: 'mini/' };
 /** Per tier; `endpoint` is the image-to-video one, `endpoints` has every kind. */
 const TIERS = Object.fromEntries(
 	Object.entries({
-		fast: { resolutions: ['480p', '720p'], hasBitrateMode: true },
-		standard: { resolutions: ['480p', '720p', '1080p', '4k'], hasBitrateMode: true },
-		mini: { resolutions: ['480p', '720p'], hasBitrateMode: false },
+		fast: { resolutions: ['480p', '720p'], hasBitrateMode: true, hasCodec: true },
+		standard: { resolutions: ['480p', '720p', '1080p', '4k'], hasBitrateMode: true, hasCodec: true },
+		mini: { resolutions: ['480p', '720p'], hasBitrateMode: false, hasCodec: true },
 	}).map(([id, tier]) => {
 		const endpoints = Object.fromEntries(KINDS.map((kind) => [kind, `${OWNER_APP}/${SEGMENTS[id]}${kind}`]));
 		return [id, { ...tier, endpoint: endpoints['image-to-video'], endpoints }];
@@ -30,6 +30,7 @@ const MAX_REFERENCE_FILES = 12;
 const DURATIONS = ['auto', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15'];
 const ASPECT_RATIOS = ['auto', '21:9', '16:9', '4:3', '1:1', '3:4', '9:16'];
 const BITRATE_MODES = ['standard', 'high'];
+const CODECS = ['auto', 'H264', 'H265'];
 
 /** Prompt markers that script a job without a `behaviour` function. */
 const MARKER_CONTENT_POLICY = '[content-policy]';
@@ -181,6 +182,8 @@ function validateInput(input, tierId, isKnownUpload = () => undefined, kind = 'i
 		// Strict on purpose: mini has no bitrate mode, and a node that sends one has a bug worth seeing.
 		errors.push(fieldError('bitrate_mode', 'Extra inputs are not permitted', 'extra_forbidden', { input: input.bitrate_mode }));
 	}
+	if (tier.hasCodec) checkLiteral(input, 'codec', CODECS, errors);
+	else forbidExtra(input, 'codec', errors);
 	return errors;
 }
 
@@ -199,6 +202,7 @@ module.exports = {
 	DURATIONS,
 	ASPECT_RATIOS,
 	BITRATE_MODES,
+	CODECS,
 	MARKER_CONTENT_POLICY,
 	MARKER_NEVER_FINISH,
 	tierForEndpoint,

@@ -11,9 +11,15 @@ test('the fake knows every endpoint of the family, with the same resolutions and
 		expect(fakeSchema.variantForEndpoint(variant.endpoint)).toEqual({ tier: variant.id, kind: variant.kind });
 		expect(fakeSchema.TIERS[variant.id].resolutions).toEqual(variant.resolutions);
 		expect(fakeSchema.TIERS[variant.id].hasBitrateMode).toBe(variant.hasBitrateMode);
+		expect(fakeSchema.TIERS[variant.id].hasCodec).toBe(variant.hasCodec);
 	}
 	expect(fakeSchema.KINDS).toEqual(KINDS);
 	expect(fakeSchema.variantForEndpoint('bytedance/seedance-2.0/turbo/text-to-video')).toBeUndefined();
+});
+
+test('codec takes auto, H264 or H265 on every 2.0 tier', () => {
+	expect(fakeSchema.validateInput({ ...PROMPT, codec: 'H264' }, 'mini', undefined, 'text-to-video')).toEqual([]);
+	expect(fakeSchema.validateInput({ ...PROMPT, codec: 'h264' }, 'fast', undefined, 'image-to-video').map((entry: { loc: string[] }) => entry.loc[1])).toContain('codec');
 });
 
 test('text-to-video takes a prompt alone and refuses image fields and a seed', () => {

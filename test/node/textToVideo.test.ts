@@ -50,6 +50,18 @@ test('every field reaches fal as the schema says, and no image field or seed is 
 	});
 });
 
+test('Codec reaches fal only when it is added, on every tier; a value fal does not know is refused before anything is sent', async () => {
+	await runFamilyNode(fake, 'text-to-video', generate({ tier: 'mini', additionalFields: { codec: 'H265' } }));
+	expect(lastSubmit().input).toMatchObject({ codec: 'H265' });
+	await runFamilyNode(fake, 'text-to-video', generate({ tier: 'standard' }));
+	expect(lastSubmit().input).not.toHaveProperty('codec');
+
+	const submits = fake.requests('submit').length;
+	const refused = await runFamilyNode(fake, 'text-to-video', generate({ additionalFields: { codec: 'AV1' } }));
+	expect(refused.error?.message).toBe('Codec: "AV1" is not allowed. Use one of: auto, H264, H265 [item 0]');
+	expect(fake.requests('submit')).toHaveLength(submits);
+});
+
 test('the Mini tier goes to the mini endpoint and refuses Bitrate Mode before anything is sent', async () => {
 	const result = await runFamilyNode(fake, 'text-to-video', generate({ tier: 'mini' }));
 	expect(result.items[0].json.endpoint).toBe('bytedance/seedance-2.0/mini/text-to-video');

@@ -1,5 +1,6 @@
 import {
 	estimateCostUsd,
+	tokenPriceUsd,
 	findVariantByEndpoint,
 	getVariant,
 	usdPerSecondAt720p,
@@ -72,6 +73,21 @@ describe('prices follow fal\'s token formula', () => {
 
 	test('a reference video of unknown length leaves the estimate open rather than wrong', () => {
 		expect(estimateCostUsd(fastR2V, { resolution: '480p', duration: '5' }, { count: 2, seconds: undefined })).toBeUndefined();
+	});
+
+	test('standard 4k is billed at $0.008 per 1000 tokens, 480p to 1080p at $0.014; mini at $0.007 in every kind', () => {
+		const standard = getVariant('text-to-video', 'standard');
+		expect(tokenPriceUsd(standard, '4k')).toBe(0.008);
+		expect(tokenPriceUsd(standard, '1080p')).toBe(0.014);
+		// 3840×2160×5×24/1024 = 972,000 tokens × $0.008/1000 (it was × $0.014 = 13.608, 75 % too high)
+		expect(estimateCostUsd(standard, { resolution: '4k', duration: '5' })).toBe(7.776);
+		// 1920×1080×5×24/1024 = 243,000 tokens × $0.014/1000
+		expect(estimateCostUsd(getVariant('image-to-video', 'standard'), { resolution: '1080p', duration: '5' })).toBe(3.402);
+		for (const kind of ['text-to-video', 'image-to-video', 'reference-to-video'] as const) {
+			// 854×480×10×24/1024 = 96,075 tokens × $0.007/1000 (fal's registry quotes $0.0721/s at 480p,
+			// a slightly larger frame than our 854×480 assumption)
+			expect(estimateCostUsd(getVariant(kind, 'mini'), { resolution: '480p', duration: '10' })).toBe(0.6725);
+		}
 	});
 
 	test('input video seconds never change the price of the other kinds', () => {

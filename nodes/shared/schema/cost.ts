@@ -11,6 +11,11 @@ export function estimateTokens(resolution: Resolution, seconds: number): number 
 	return (height * width * seconds * TOKEN_FRAMES_PER_SECOND) / TOKEN_PIXEL_DIVISOR;
 }
 
+/** USD per 1000 tokens of a variant at a resolution (standard 4k is billed lower than 1080p [OA/REG]). */
+export function tokenPriceUsd(variant: Variant, resolution: Resolution): number {
+	return variant.usdPer1000TokensAt?.[resolution] ?? variant.usdPer1000Tokens;
+}
+
 export interface CostInput {
 	resolution: Resolution;
 	duration: Duration;
@@ -36,12 +41,12 @@ export function estimateCostUsd(variant: Variant, input: CostInput, videos: Vide
 		seconds += videos.seconds;
 		factor = VIDEO_INPUT_PRICE_FACTOR;
 	}
-	const usd = (estimateTokens(input.resolution, seconds) / 1000) * variant.usdPer1000Tokens * factor;
+	const usd = (estimateTokens(input.resolution, seconds) / 1000) * tokenPriceUsd(variant, input.resolution) * factor;
 	return Math.round(usd * 10000) / 10000;
 }
 
 /** fal's per-second quote at 720p (1280×720), e.g. $0.2419 for fast. */
 export function usdPerSecondAt720p(variant: Variant, withVideoInputs = false): number {
 	const factor = withVideoInputs && variant.kind === 'reference-to-video' ? VIDEO_INPUT_PRICE_FACTOR : 1;
-	return Math.round((estimateTokens('720p', 1) / 1000) * variant.usdPer1000Tokens * factor * 10000) / 10000;
+	return Math.round((estimateTokens('720p', 1) / 1000) * tokenPriceUsd(variant, '720p') * factor * 10000) / 10000;
 }

@@ -25,23 +25,29 @@ interface TierFacts {
 	resolutions: readonly Resolution[];
 	/** `bitrate_mode` is in the standard and fast types of every kind, in no mini type [J]. */
 	hasBitrateMode: boolean;
-	/** Standard $0.014 [P std T2V/I2V/R2V], fast $0.0112 [P fast T2V/R2V llms.txt, playground], mini $0.007 [P mini T2V llms.txt]. */
+	/** `codec` (auto, H264, H265; default auto) on every 2.0 tier and kind [OA][LL]. */
+	hasCodec: boolean;
+	/** Standard $0.014 [P std T2V/I2V/R2V], fast $0.0112 [P fast T2V/R2V llms.txt, playground], mini $0.007 [P mini T2V llms.txt; OA/REG all three kinds]. */
 	usdPer1000Tokens: number;
+	/** Where a resolution is billed at another rate than usdPer1000Tokens: standard 4k $0.008 [OA/REG]. */
+	usdPer1000TokensAt?: Partial<Record<Resolution, number>>;
 }
 
 const TIER_FACTS: readonly TierFacts[] = [
-	{ id: 'fast', label: 'Fast', segment: 'fast/', resolutions: ['480p', '720p'], hasBitrateMode: true, usdPer1000Tokens: 0.0112 },
+	{ id: 'fast', label: 'Fast', segment: 'fast/', resolutions: ['480p', '720p'], hasBitrateMode: true, hasCodec: true, usdPer1000Tokens: 0.0112 },
 	{
 		id: 'standard',
 		label: 'Standard',
 		segment: '',
 		resolutions: ['480p', '720p', '1080p', '4k'],
 		hasBitrateMode: true,
+		hasCodec: true,
 		usdPer1000Tokens: 0.014,
+		usdPer1000TokensAt: { '4k': 0.008 },
 	},
-	// Mini: ids from [J]; price from the mini text-to-video llms.txt [P]; the mini image- and
-	// reference-to-video pages were not found, so their price is assumed to be the same [U].
-	{ id: 'mini', label: 'Mini', segment: 'mini/', resolutions: ['480p', '720p'], hasBitrateMode: false, usdPer1000Tokens: 0.007 },
+	// Mini: ids from [J]; price from the mini text-to-video llms.txt [P], and the same $0.007 for all
+	// three kinds in fal's model registry price text [OA/REG, secondary copy 2026-10-06].
+	{ id: 'mini', label: 'Mini', segment: 'mini/', resolutions: ['480p', '720p'], hasBitrateMode: false, hasCodec: true, usdPer1000Tokens: 0.007 },
 ];
 
 /** One endpoint: a kind in a tier. Every one of the nine exists at fal [J]. */
@@ -86,10 +92,13 @@ export const DURATIONS = ['auto', '4', '5', '6', '7', '8', '9', '10', '11', '12'
 /** "auto": text/reference let the model decide, image-to-video follows the image [P][J]. */
 export const ASPECT_RATIOS = ['auto', '21:9', '16:9', '4:3', '1:1', '3:4', '9:16'] as const;
 export const BITRATE_MODES = ['standard', 'high'] as const;
+/** The output video's codec; "auto" is fal's default [OA][LL]. */
+export const CODECS = ['auto', 'H264', 'H265'] as const;
 
 export type Duration = (typeof DURATIONS)[number];
 export type AspectRatio = (typeof ASPECT_RATIOS)[number];
 export type BitrateMode = (typeof BITRATE_MODES)[number];
+export type Codec = (typeof CODECS)[number];
 
 /** fal's defaults [P][J]; a field left at its default is still sent, as the node always did. */
 export const DEFAULTS = {
@@ -98,6 +107,7 @@ export const DEFAULTS = {
 	aspectRatio: 'auto' as AspectRatio,
 	generateAudio: true,
 	bitrateMode: 'standard' as BitrateMode,
+	codec: 'auto' as Codec,
 } as const;
 
 /**
@@ -123,6 +133,7 @@ export const FAL_FIELD_LABELS: Record<string, string> = {
 	seed: 'Seed',
 	end_user_id: 'End User ID',
 	bitrate_mode: 'Bitrate Mode',
+	codec: 'Codec',
 };
 
 /** The fields every kind shares. */
@@ -134,6 +145,8 @@ export interface CommonInput {
 	generate_audio: boolean;
 	end_user_id?: string;
 	bitrate_mode?: BitrateMode;
+	/** Sent only when the user sets it, so saved workflows keep their bodies. */
+	codec?: Codec;
 	seed?: number;
 }
 

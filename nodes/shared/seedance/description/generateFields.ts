@@ -4,6 +4,7 @@ import {
 	ACCEPTED_IMAGE_TYPES,
 	ASPECT_RATIOS,
 	BITRATE_MODES,
+	CODECS,
 	DEFAULTS,
 	DURATIONS,
 	SEED_KINDS,
@@ -22,7 +23,7 @@ const onGenerateMode = (...mode: string[]) => ({ show: { operation: ['generate']
 // missing, and wants a boolean literal for a boolean: identifiers from the schema, and a test
 // (test/node/fieldDefaults.test.ts) that the boolean's literal matches it.
 const { resolution: defaultResolution, duration: defaultDuration, aspectRatio: defaultAspectRatio } = DEFAULTS;
-const { bitrateMode: defaultBitrateMode } = DEFAULTS;
+const { bitrateMode: defaultBitrateMode, codec: defaultCodec } = DEFAULTS;
 
 const RESOLUTION_LABELS: Record<Resolution, string> = {
 	'480p': '480p (faster, cheaper)',
@@ -210,6 +211,14 @@ export function generateFields(kind: Kind): INodeProperties[] {
 				default: defaultBitrateMode,
 				description: 'Higher bitrate gives a larger, cleaner file (Fast and Standard tiers only)',
 				options: BITRATE_MODES.map((value) => ({ name: value === 'high' ? 'High' : 'Standard', value })),
+			},
+			{
+				displayName: 'Codec',
+				name: 'codec',
+				type: 'options',
+				default: defaultCodec,
+				description: "Video codec of the output. Auto lets fal choose; H.265 gives smaller files that some players and sites do not play. Not sent unless added here.",
+				options: CODECS.map((value) => ({ name: value === 'auto' ? 'Auto' : value === 'H264' ? 'H.264' : 'H.265', value })),
 			},
 			{
 				displayName: 'End User ID',

@@ -4,6 +4,7 @@ import type { QueuePriority } from '../../transport';
 import {
 	ASPECT_RATIOS,
 	BITRATE_MODES,
+	CODECS,
 	DEFAULTS,
 	DURATIONS,
 	getVariant,
@@ -134,6 +135,10 @@ export function readGenerateRequest(ctx: IExecuteFunctions, itemIndex: number, k
 			throw new InputError('Bitrate Mode', `is not available on the ${tier.label} tier`, 'Remove Bitrate Mode, or choose the Fast or Standard tier.');
 		}
 		input.bitrate_mode = oneOf('Bitrate Mode', additional.bitrateMode, BITRATE_MODES);
+	}
+	if (additional.codec !== undefined && additional.codec !== '') {
+		if (!tier.hasCodec) throw new InputError('Codec', `is not available on the ${tier.label} tier`, 'Remove Codec from Additional Fields.');
+		input.codec = oneOf('Codec', additional.codec, CODECS);
 	}
 	return { tier, input, media: readMedia(ctx, itemIndex, kind) };
 }
