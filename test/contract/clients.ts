@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { createFalTransport, type FalCredentials, type FalTransport, type QueuePriority } from '../../nodes/shared/transport';
+import { createFalTransport, REQUEST_TIMEOUTS_MS, type FalCredentials, type FalTransport, type QueuePriority, type RequestTimeouts } from '../../nodes/shared/transport';
 import { runWorkflow } from '../harness/runWorkflow';
 import { createReferenceFalClient } from './referenceClient';
 
@@ -115,11 +115,15 @@ function probeNode(onContext: (ctx: IExecuteFunctions) => Promise<void>): INodeT
 	};
 }
 
-export async function runWithTransport<T>(credentials: FalCredentials & { apiHost: string }, scenario: Scenario<T>): Promise<Outcome<T>> {
+export async function runWithTransport<T>(
+	credentials: FalCredentials & { apiHost: string },
+	scenario: Scenario<T>,
+	timeouts: RequestTimeouts = REQUEST_TIMEOUTS_MS,
+): Promise<Outcome<T>> {
 	let outcome: Outcome<T> | undefined;
 	const probe = probeNode(async (ctx) => {
 		const falCredentials = await ctx.getCredentials<FalCredentials>('falApi');
-		const client = transportClient(createFalTransport(ctx, falCredentials));
+		const client = transportClient(createFalTransport(ctx, falCredentials, timeouts));
 		outcome = await settle(async () => await scenario(client));
 	});
 	const run = await runWorkflow({ nodeType: probe, nodeTypeName: PROBE_TYPE, parameters: {}, items: [{ json: {} }], credentials: { falApi: { apiKey: credentials.apiKey, apiHost: credentials.apiHost } } });

@@ -71,6 +71,8 @@ export interface RunOptions {
 	continueOnFail?: boolean;
 	/** Presses Stop after this many ms: the engine aborts `getExecutionCancelSignal()`. */
 	cancelAfterMs?: number;
+	/** Presses Stop when this settles (e.g. once fal received a submit): no timing guesswork. */
+	cancelWhen?: Promise<unknown>;
 	/** More node types by type name, for extra nodes a test wires in itself. */
 	extraNodeTypes?: Record<string, INodeType | IVersionedNodeType>;
 	/** `manual` (the Execute Workflow button, default) or e.g. `trigger`, `webhook`. */
@@ -219,6 +221,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		options.cancelAfterMs === undefined
 			? undefined
 			: setTimeout(() => execution.cancel(), options.cancelAfterMs);
+	void options.cancelWhen?.then(() => execution.cancel());
 	let returnedRun: IRun;
 	try {
 		returnedRun = await execution;

@@ -26,6 +26,26 @@ export class FalApiError extends Error {
 	}
 }
 
+/**
+ * The run was stopped (Stop, a timeout, another item's failure) while fal was answering a submit.
+ * fal had the job by then, so it was cancelled at once; its id is what the user needs to check it.
+ */
+export class SubmitInterruptedError extends Error {
+	constructor(
+		readonly requestId: string,
+		readonly cancelled: boolean,
+	) {
+		super(`The run was stopped while the video was being submitted (request ${requestId})`);
+		this.name = 'SubmitInterruptedError';
+	}
+
+	get hint(): string {
+		return this.cancelled
+			? 'fal had already queued the job; it was cancelled at once.'
+			: 'fal had already queued the job and cancelling it failed: it may still run and be billed. Cancel it with the Cancel operation and this request ID.';
+	}
+}
+
 /** Words for the codes, so messages read well (n8n swaps any message naming a code for its own text). */
 const CONNECTION_PROBLEMS: Record<string, string> = {
 	ECONNREFUSED: 'connection refused',
@@ -54,6 +74,7 @@ export class FalConnectionError extends Error {
 
 /** "connection refused (127.0.0.1:9)" from code ECONNREFUSED and "connect ECONNREFUSED 127.0.0.1:9". */
 export function describeConnectionProblem(code: string, detail: string): string {
+	if (/^no answer within/.test(detail)) return detail;
 	const problem = CONNECTION_PROBLEMS[code] ?? 'connection failed';
 	const address = /\s((?:\[[0-9a-f:]+\]|[\w.-]+):\d+)\s*$/i.exec(detail)?.[1];
 	return address ? `${problem} (${address})` : problem;
@@ -85,6 +106,8 @@ export const RETRYABLE_CONNECTION_CODES = new Set([
 ]);
 
 const SOCKET_HANG_UP = /socket hang up/i;
+/** axios's own timeout (`timeout of 30000ms exceeded`, code ECONNABORTED or ETIMEDOUT). */
+const AXIOS_TIMEOUT = /^timeout (of \d+ms )?exceeded/i;
 
 interface ErrorLike {
 	name?: unknown;
@@ -98,9 +121,9 @@ interface ErrorLike {
 /**
  * The connection error buried in what n8n's HTTP helpers threw (an axios error, possibly wrapped
  * in a NodeApiError as `cause` or `errorResponse`), or undefined when it is something else (e.g.
- * the request was cancelled).
+ * the request was cancelled). The request's own timeout becomes ETIMEDOUT, with its length.
  */
-export function connectionErrorOf(error: unknown): FalConnectionError | undefined {
+export function connectionErrorOf(error: unknown, timeoutMs?: number): FalConnectionError | undefined {
 	const seen = new Set<unknown>();
 	let current: unknown = error;
 	let hangUp: string | undefined;
@@ -108,6 +131,9 @@ export function connectionErrorOf(error: unknown): FalConnectionError | undefine
 		seen.add(current);
 		const { name, code, message, cause, errorResponse } = current as ErrorLike;
 		if (name === 'AbortError' || name === 'CanceledError' || code === 'ERR_CANCELED') return undefined;
+		if (typeof message === 'string' && AXIOS_TIMEOUT.test(message)) {
+			return new FalConnectionError('ETIMEDOUT', timeoutMs ? `no answer within ${timeoutMs / 1000} s` : message);
+		}
 		if (typeof code === 'string' && RETRYABLE_CONNECTION_CODES.has(code)) {
 			return new FalConnectionError(code, typeof message === 'string' ? message : code);
 		}

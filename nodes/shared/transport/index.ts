@@ -2,17 +2,19 @@
  * fal's queue and storage over n8n's own HTTP helpers: no runtime dependency, n8n's proxy and
  * network rules apply, and the key goes to one host only (README, "How the node talks to fal").
  */
-import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { falHosts } from './hosts';
 import { createQueue, type FalQueue } from './queue';
 import { sendFalRequest, type FalContext, type SendFalRequest } from './request';
 import { createStorage, type FalStorage } from './storage';
+import { REQUEST_TIMEOUTS_MS, type RequestTimeouts } from './timeouts';
 
-export { FalApiError, FalConnectionError } from './errors';
+export { FalApiError, FalConnectionError, SubmitInterruptedError } from './errors';
 export { normaliseApiHost, redirectToHost } from './hosts';
 export type { FalQueue, QueuePriority, QueueResult, QueueStatus, QueueSubmitted } from './queue';
 export type { FalContext } from './request';
+export { REQUEST_TIMEOUTS_MS, type RequestTimeouts } from './timeouts';
 export { bufferFile, type FalStorage, type UploadFile } from './storage';
 
 export interface FalCredentials {
@@ -31,7 +33,7 @@ export interface FalTransport {
  * credential as `getCredentials('falApi')` returned it, handed back to n8n with each request. Every
  * request's abort signal combines the caller's with the execution's cancel signal (Stop, timeout).
  */
-export function createFalTransport(ctx: FalContext, credentials: FalCredentials): FalTransport {
+export function createFalTransport(ctx: FalContext, credentials: FalCredentials, timeouts: RequestTimeouts = REQUEST_TIMEOUTS_MS): FalTransport {
 	const hosts = falHosts(credentials.apiHost);
 	const executionSignal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
 	const signalFor = (own?: AbortSignal): AbortSignal | undefined => {
@@ -43,5 +45,6 @@ export function createFalTransport(ctx: FalContext, credentials: FalCredentials)
 	const data = credentials as unknown as ICredentialDataDecryptedObject;
 	const credential = { credentialsDecrypted: { id: reference?.id ?? '', name: reference?.name ?? 'Fal API', type: 'falApi', data } };
 	const send: SendFalRequest = async (request) => await sendFalRequest(ctx, request, credential);
-	return { queue: createQueue(send, hosts, signalFor), storage: createStorage(send, hosts, signalFor) };
+	const warn = (message: string, meta: IDataObject) => ctx.logger.warn(message, meta);
+	return { queue: createQueue(send, hosts, signalFor, warn, timeouts), storage: createStorage(send, hosts, signalFor, timeouts.upload) };
 }

@@ -5,10 +5,12 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { SubmitInterruptedError } from './errors';
 import { queueRequestUrl, submitUrl, type FalHosts } from './hosts';
 import { headerValue, type SendFalRequest, type StreamBody } from './request';
 import { DEFAULT_RETRY, RESULT_RETRY, STATUS_RETRY, SUBMIT_RETRY, withRetries } from './retry';
 import { readStatusEvents } from './statusStream';
+import { REQUEST_TIMEOUTS_MS, type RequestTimeouts } from './timeouts';
 
 export type QueuePriority = 'normal' | 'low';
 
@@ -21,6 +23,11 @@ export interface SubmitOptions {
 	/** Seconds the job may wait in fal's queue before fal drops it (504, timeout type "user"). */
 	startTimeout?: number;
 	priority?: QueuePriority;
+	/**
+	 * Stops the submit only until it is sent. Once sent, fal's answer is awaited (its own timeout, SUBMIT_TIMEOUT_MS):
+	 * fal queues the job either way, and only the answer tells its id. If the signal aborted
+	 * meanwhile, the job is cancelled at once and a SubmitInterruptedError names it.
+	 */
 	abortSignal?: AbortSignal;
 }
 
@@ -99,26 +106,67 @@ export interface FalQueue {
 
 const logsQuery = (logs: boolean | undefined) => `?logs=${logs ? '1' : '0'}`;
 
-export function createQueue(send: SendFalRequest, hosts: FalHosts, signalFor: (own?: AbortSignal) => AbortSignal | undefined): FalQueue {
-	return {
+/** Where the transport reports a job it had to cancel (n8n's logger of the execution). */
+export type QueueWarn = (message: string, meta: IDataObject) => void;
+
+class SubmitNotSentError extends Error {
+	constructor() {
+		super('The run was stopped before the video was submitted');
+		this.name = 'SubmitNotSentError';
+	}
+}
+
+export function createQueue(
+	send: SendFalRequest,
+	hosts: FalHosts,
+	signalFor: (own?: AbortSignal) => AbortSignal | undefined,
+	warn: QueueWarn = () => undefined,
+	timeouts: RequestTimeouts = REQUEST_TIMEOUTS_MS,
+): FalQueue {
+	const queue: FalQueue = {
 		async submit(endpoint, options) {
-			const signal = signalFor(options.abortSignal);
+			const stop = signalFor(options.abortSignal);
+			// No abort signal on the request itself: dropping it after fal received it leaves a
+			// queued, billed job whose id nobody learns.
 			const request = {
 				method: 'POST' as const,
 				url: submitUrl(hosts, endpoint, options.webhookUrl),
 				headers: submitHeaders(options),
 				body: options.input as IDataObject,
 				authenticated: true,
-				abortSignal: signal,
+				timeoutMs: timeouts.submit,
 			};
-			const response = await withRetries(async () => await send<QueueSubmitted>(request), SUBMIT_RETRY, signal);
-			return response.body;
+			const response = await withRetries(
+				async () => {
+					if (stop?.aborted) throw new SubmitNotSentError();
+					return await send<QueueSubmitted>(request);
+				},
+				SUBMIT_RETRY,
+				stop,
+			);
+			const submitted = response.body;
+			if (!stop?.aborted) return submitted;
+			const requestId = submitted.request_id;
+			const cancelled = await queue.cancel(endpoint, { requestId }).then(
+				() => true,
+				() => false,
+			);
+			warn(`Seedance: fal request ${requestId} was submitted as the run stopped; ${cancelled ? 'cancelled it' : 'cancelling it failed, it may still be billed'}`, {
+				requestId,
+				endpoint,
+				cancelled,
+			});
+			throw new SubmitInterruptedError(requestId, cancelled);
 		},
 
 		async status(endpoint, options) {
 			const signal = signalFor(options.abortSignal);
 			const url = queueRequestUrl(hosts, endpoint, options.requestId, `/status${logsQuery(options.logs)}`);
-			const response = await withRetries(async () => await send<QueueStatus>({ method: 'GET', url, authenticated: true, abortSignal: signal }), STATUS_RETRY, signal);
+			const response = await withRetries(
+				async () => await send<QueueStatus>({ method: 'GET', url, authenticated: true, abortSignal: signal, timeoutMs: timeouts.status }),
+				STATUS_RETRY,
+				signal,
+			);
 			return response.body;
 		},
 
@@ -137,7 +185,11 @@ export function createQueue(send: SendFalRequest, hosts: FalHosts, signalFor: (o
 		async result<T>(endpoint: string, options: RequestOptions) {
 			const signal = signalFor(options.abortSignal);
 			const url = queueRequestUrl(hosts, endpoint, options.requestId);
-			const response = await withRetries(async () => await send<T>({ method: 'GET', url, authenticated: true, abortSignal: signal }), RESULT_RETRY, signal);
+			const response = await withRetries(
+				async () => await send<T>({ method: 'GET', url, authenticated: true, abortSignal: signal, timeoutMs: timeouts.result }),
+				RESULT_RETRY,
+				signal,
+			);
 			return { data: response.body, requestId: headerValue(response.headers, 'x-fal-request-id') ?? '' };
 		},
 
@@ -145,7 +197,8 @@ export function createQueue(send: SendFalRequest, hosts: FalHosts, signalFor: (o
 			// Cancelling is what follows a Stop, so the execution's (aborted) signal must not stop it.
 			const signal = options.abortSignal;
 			const url = queueRequestUrl(hosts, endpoint, options.requestId, '/cancel');
-			await withRetries(async () => await send({ method: 'PUT', url, authenticated: true, abortSignal: signal }), DEFAULT_RETRY, signal);
+			await withRetries(async () => await send({ method: 'PUT', url, authenticated: true, abortSignal: signal, timeoutMs: timeouts.cancel }), DEFAULT_RETRY, signal);
 		},
 	};
+	return queue;
 }

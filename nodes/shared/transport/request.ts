@@ -38,6 +38,8 @@ export interface FalRequest {
 	/** Answer the body as a stream instead of parsed JSON (the status stream). */
 	stream?: boolean;
 	abortSignal?: AbortSignal;
+	/** Longest time without a byte moving (timeouts.ts); a timeout is a FalConnectionError ETIMEDOUT. */
+	timeoutMs?: number;
 }
 
 /** Sends one request to fal (`sendFalRequest` bound to a context and its credential). */
@@ -105,6 +107,7 @@ function toHttpOptions(request: FalRequest): IHttpRequestOptions {
 		sendCredentialsOnCrossOriginRedirect: false,
 		...(request.stream ? { encoding: 'stream' as const } : {}),
 		...(request.abortSignal ? { abortSignal: request.abortSignal } : {}),
+		...(request.timeoutMs ? { timeout: request.timeoutMs } : {}),
 	};
 }
 
@@ -140,7 +143,7 @@ export async function sendFalRequest<T>(ctx: FalContext, request: FalRequest, cr
 			? await ctx.helpers.httpRequestWithAuthentication.call(authenticationContext(ctx), 'falApi', options, credential)
 			: await ctx.helpers.httpRequest(options)) as FullResponse;
 	} catch (error) {
-		throw connectionErrorOf(error) ?? error;
+		throw connectionErrorOf(error, request.timeoutMs) ?? error;
 	}
 	const ok = response.statusCode >= 200 && response.statusCode < 300;
 	if (request.stream) {

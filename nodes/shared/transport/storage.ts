@@ -7,6 +7,7 @@
 import { uploadUrlFor, type FalHosts } from './hosts';
 import type { SendFalRequest, StreamBody } from './request';
 import { DEFAULT_RETRY, withRetries } from './retry';
+import { REQUEST_TIMEOUTS_MS } from './timeouts';
 
 const MEGABYTE = 1024 * 1024;
 /** fal-js switches to multipart above this size. */
@@ -70,12 +71,17 @@ export async function* splitIntoParts(source: Buffer | AsyncIterable<Buffer | st
 	if (pendingBytes > 0) yield Buffer.concat(pending);
 }
 
-export function createStorage(send: SendFalRequest, hosts: FalHosts, signalFor: (own?: AbortSignal) => AbortSignal | undefined): FalStorage {
+export function createStorage(
+	send: SendFalRequest,
+	hosts: FalHosts,
+	signalFor: (own?: AbortSignal) => AbortSignal | undefined,
+	timeoutMs = REQUEST_TIMEOUTS_MS.upload,
+): FalStorage {
 	async function initiate(file: UploadFile, kind: 'initiate' | 'initiate-multipart', signal?: AbortSignal): Promise<InitiatedUpload> {
 		const url = `${hosts.rest}/storage/upload/${kind}?storage_type=fal-cdn-v3`;
 		const body = { content_type: file.contentType, file_name: file.fileName };
 		const response = await withRetries(
-			async () => await send<InitiatedUpload>({ method: 'POST', url, body, authenticated: true, abortSignal: signal }),
+			async () => await send<InitiatedUpload>({ method: 'POST', url, body, authenticated: true, abortSignal: signal, timeoutMs }),
 			DEFAULT_RETRY,
 			signal,
 		);
@@ -87,7 +93,7 @@ export function createStorage(send: SendFalRequest, hosts: FalHosts, signalFor: 
 		const url = uploadUrlFor(hosts, uploadUrl);
 		const headers = { 'Content-Type': file.contentType, 'Content-Length': String(file.size) };
 		await withRetries(
-			async () => await send({ method: 'PUT', url, headers, body: await file.open(), authenticated: false, abortSignal: signal }),
+			async () => await send({ method: 'PUT', url, headers, body: await file.open(), authenticated: false, abortSignal: signal, timeoutMs }),
 			DEFAULT_RETRY,
 			signal,
 		);
@@ -105,13 +111,13 @@ export function createStorage(send: SendFalRequest, hosts: FalHosts, signalFor: 
 			// No Content-Type, as fal-js sends parts; `false` stops axios from adding its form default.
 			const headers = { 'Content-Length': String(part.length), 'Content-Type': false as const };
 			const answer = await withRetries(
-				async () => await send<UploadedPart>({ method: 'PUT', url, headers, body: part, authenticated: false, abortSignal: signal }),
+				async () => await send<UploadedPart>({ method: 'PUT', url, headers, body: part, authenticated: false, abortSignal: signal, timeoutMs }),
 				DEFAULT_RETRY,
 				signal,
 			);
 			parts.push({ partNumber: answer.body.partNumber, etag: answer.body.etag });
 		}
-		const complete = { method: 'POST' as const, url: multipartUrl(target, 'complete'), body: { parts }, authenticated: false, abortSignal: signal };
+		const complete = { method: 'POST' as const, url: multipartUrl(target, 'complete'), body: { parts }, authenticated: false, abortSignal: signal, timeoutMs };
 		await withRetries(async () => await send(complete), DEFAULT_RETRY, signal);
 		return fileUrl;
 	}

@@ -1,9 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { Kind } from '../../schema';
 import { createFalTransport, type FalCredentials } from '../../transport';
 import { mapWithConcurrency } from '../helpers/concurrency';
-import { toNodeError } from '../helpers/errors';
+import { interruptedRequestOf, toNodeError } from '../helpers/errors';
 import { cancelOperation } from './cancel.operation';
 import { generateOperation } from './generate/execute';
 import { getResultOperation } from './getResult.operation';
@@ -33,7 +33,9 @@ export async function route(ctx: IExecuteFunctions, kind: Kind): Promise<INodeEx
 	const batch = new AbortController();
 	const executionSignal = ctx.getExecutionCancelSignal();
 	const signal = executionSignal ? AbortSignal.any([executionSignal, batch.signal]) : batch.signal;
-	let firstFailure: Error | undefined;
+	let firstFailure: NodeApiError | NodeOperationError | undefined;
+	/** Jobs of other items stopped because of the first failure: the run's error names them. */
+	const interrupted: string[] = [];
 
 	let concurrency: number;
 	try {
@@ -55,11 +57,17 @@ export async function route(ctx: IExecuteFunctions, kind: Kind): Promise<INodeEx
 			if (ctx.continueOnFail()) {
 				return [{ json: { error: nodeError.message, description: nodeError.description ?? undefined }, pairedItem: { item: itemIndex } }];
 			}
+			const requestId = interruptedRequestOf(nodeError);
+			if (firstFailure && requestId) interrupted.push(`${requestId} (item ${itemIndex}: ${nodeError.description ?? nodeError.message})`);
 			firstFailure ??= nodeError;
 			batch.abort(nodeError);
 			return [];
 		}
 	});
+	if (firstFailure && interrupted.length > 0) {
+		const note = `Stopped with it, the fal requests of other items: ${interrupted.join('; ')}`;
+		firstFailure.description = [firstFailure.description, note].filter(Boolean).join(' ');
+	}
 	if (firstFailure) throw firstFailure;
 	return [results.flat()];
 }

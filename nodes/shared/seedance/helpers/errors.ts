@@ -1,6 +1,7 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
 import { FAL_FIELD_LABELS } from '../../schema';
+import { SubmitInterruptedError } from '../../transport';
 import { DownloadRefusedError } from '../../transport/downloadPolicy';
 import { redactSecret } from './secrets';
 
@@ -144,6 +145,15 @@ function describeFalError(error: FalLikeError, context: string): { message: stri
 	};
 }
 
+/** Where an error of an item stopped mid-job keeps its fal request id (see `interruptedRequestOf`). */
+const INTERRUPTED_REQUEST_KEY = 'interruptedRequestId';
+
+/** The fal request a stopped item had in flight (cancelled, or tried to), if the error is one of those. */
+export function interruptedRequestOf(error: NodeApiError | NodeOperationError): string | undefined {
+	const requestId = error.context[INTERRUPTED_REQUEST_KEY];
+	return typeof requestId === 'string' ? requestId : undefined;
+}
+
 /**
  * Turns anything thrown while handling one item into an n8n error that names the item, the field
  * or the fal request, and never carries the API key or a stack trace to the user.
@@ -172,8 +182,10 @@ export function toNodeError(
 			description: `Only fal's media hosts are fetched by default. If ${error.host} is a proxy or mirror you trust, add it to Options → Allowed Download Hosts.`,
 		});
 	}
-	if (error instanceof JobInterruptedError) {
-		return new NodeOperationError(node, clean(error.message), { itemIndex, description: clean(error.hint) });
+	if (error instanceof JobInterruptedError || error instanceof SubmitInterruptedError) {
+		const nodeError = new NodeOperationError(node, clean(error.message), { itemIndex, description: clean(error.hint) });
+		nodeError.context[INTERRUPTED_REQUEST_KEY] = error.requestId;
+		return nodeError;
 	}
 	if (isFalError(error)) {
 		const { message, description } = describeFalError(error, context);

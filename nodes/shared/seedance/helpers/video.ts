@@ -1,6 +1,7 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestOptions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 
 import type { SeedanceOutput } from '../../schema';
+import { DOWNLOAD_TIMEOUT_MS } from '../../transport/timeouts';
 import { checkDownloadUrl, DownloadRefusedError, type DownloadPolicy } from '../../transport/downloadPolicy';
 import { VideoDownloadError } from './errors';
 
@@ -31,7 +32,7 @@ function httpStatusOf(error: unknown): number | undefined {
 async function fetchVideo(ctx: IExecuteFunctions | IWebhookFunctions, url: string, abortSignal?: AbortSignal): Promise<StreamResponse> {
 	const host = new URL(url).hostname;
 	// No redirects: the allow-list checked this URL, not wherever a redirect would lead.
-	const request: IHttpRequestOptions = { method: 'GET', url, encoding: 'stream', returnFullResponse: true, disableFollowRedirect: true, abortSignal };
+	const request: IHttpRequestOptions = { method: 'GET', url, encoding: 'stream', returnFullResponse: true, disableFollowRedirect: true, abortSignal, timeout: DOWNLOAD_TIMEOUT_MS };
 	const outcome = await ctx.helpers.httpRequest(request).then(
 		(response: unknown) => ({ response: response as StreamResponse & { statusCode?: number } }),
 		(error: unknown) => ({ error }),
