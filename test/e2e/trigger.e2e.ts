@@ -192,7 +192,7 @@ describe('Seedance Trigger in n8n start (production webhook)', () => {
 		expect(await rest.executionCount(WORKFLOW_ID)).toBe(before + 1);
 	});
 
-	it("does not download a video from a host other than fal's; the item names the refused host", async () => {
+	it('does not download a video from a private address; the item names the refused host', async () => {
 		const before = await rest.executionCount(WORKFLOW_ID);
 		const delivery = await jobDeliveredToTrigger('A bird sings [elsewhere]');
 		expect(delivery.responseStatus).toBe(200);
@@ -202,7 +202,7 @@ describe('Seedance Trigger in n8n start (production webhook)', () => {
 
 		expect(item.json).toMatchObject({ requestId: delivery.requestId, status: 'OK', seed: 5 });
 		expect(item.json.downloadError).toBe(
-			"Refused to download the video from 169.254.169.254: it is not one of fal's media hosts (*.fal.media) nor listed in Allowed Download Hosts",
+			"Refused to download the video from 169.254.169.254: it is a private, loopback or link-local address; only the credential's API Host and hosts listed in Options → Allowed Download Hosts are fetched there",
 		);
 		expect(item.binary).toBeUndefined();
 	});

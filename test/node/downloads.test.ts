@@ -1,8 +1,11 @@
-/** Downloads of the finished video: only allowed hosts, and a failing video host reported as such. */
+/** Downloads of the finished video: any public host, no private address, and a failing video host reported as such. */
+import { promises as dns } from 'dns';
 import { createServer, type Server } from 'http';
+import { hostname } from 'os';
 import type { AddressInfo } from 'net';
 import type { INodeParameters } from 'n8n-workflow';
 
+import { isPrivateHost } from '../../nodes/shared/transport/privateAddress';
 import { startFakeFal, type FakeFal } from '../fake-fal';
 import { API_KEY, generateParameters, runSeedance, SAMPLE_VIDEO } from './seedance';
 
@@ -49,21 +52,38 @@ async function generateWithVideoAt(url: string, options: INodeParameters = {}) {
 	return await runSeedance(fake, generateParameters({ prompt, options }));
 }
 
-describe('Wait for Completion downloads only from allowed hosts', () => {
-	test('a result naming another host is refused, naming the host, and nothing is fetched from it', async () => {
+describe('Wait for Completion downloads from any public host fal names, never from a private address', () => {
+	test('a result naming a private address is refused, naming the host, and nothing is fetched from it', async () => {
 		const result = await generateWithVideoAt('http://169.254.169.254/latest/meta-data/iam');
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toMatch(/^Refused to download the video from 169\.254\.169\.254: it is not one of fal's media hosts/);
+		expect(result.error?.message).toMatch(/^Refused to download the video from 169\.254\.169\.254: it is a private, loopback or link-local address/);
 		expect(String(result.error?.description)).toMatch(/Allowed Download Hosts/);
 	});
 
-	test('a host listed in Allowed Download Hosts is fetched', async () => {
-		const refused = await generateWithVideoAt('http://media.invalid/ok.mp4');
-		expect(refused.error?.message).toMatch(/^Refused to download the video from media\.invalid: it is not one of fal's media hosts/);
-		// Listed, it is fetched (and fails: .invalid never resolves), so the refusal is gone.
-		const listed = await generateWithVideoAt('http://media.invalid/ok.mp4', { allowedDownloadHosts: 'media.invalid' });
-		expect(listed.error?.message).toBe('Could not download the video from media.invalid: no answer from the host');
-		expect(String(listed.error?.description)).toMatch(/could not be reached or failed \(/);
+	test('a public host that is not fal\'s own is fetched (it fails here only because nothing answers offline)', async () => {
+		const result = await generateWithVideoAt('http://media.invalid/ok.mp4');
+		expect(result.error?.message).toBe('Could not download the video from media.invalid: no answer from the host');
+		expect(String(result.error?.description)).toMatch(/could not be reached or failed \(/);
+	});
+
+	test("a name that resolves to a private address is refused by what it resolves to (n8n's egress filter)", async () => {
+		const name = hostname().toLowerCase();
+		const resolved = await dns.lookup(name, { all: true });
+		// Precondition of this test: the machine's own name resolves to itself or its local network.
+		expect(resolved.some(({ address }) => isPrivateHost(address))).toBe(true);
+		const result = await generateWithVideoAt(`http://${name}:${cdnPort}/ok.mp4`);
+		expect(result.status).toBe('error');
+		// n8n's filter blocks it first (127.0.0.0/8 is in its default list); isPrivateHost would otherwise.
+		expect(result.error?.message).toMatch(new RegExp(`^Refused to download the video from ${name}: it resolves to [^ ]+, (which n8n's SSRF rules block|a private, loopback or link-local address)`));
+		const listed = await generateWithVideoAt(`http://${name}:${cdnPort}/ok.mp4`, { allowedDownloadHosts: name });
+		expect(listed.status).toBe('success');
+	});
+
+	test('a private mirror is fetched once listed in Allowed Download Hosts', async () => {
+		const refused = await generateWithVideoAt('http://10.255.255.1/ok.mp4');
+		expect(refused.error?.message).toMatch(/^Refused to download the video from 10\.255\.255\.1: it is a private/);
+		const listed = await generateWithVideoAt('http://localhost.localdomain.invalid/ok.mp4', { allowedDownloadHosts: 'localhost.localdomain.invalid' });
+		expect(listed.error?.message).toBe('Could not download the video from localhost.localdomain.invalid: no answer from the host');
 	});
 
 	test('with a local API Host, this machine under its other name (localhost) is the API Host', async () => {

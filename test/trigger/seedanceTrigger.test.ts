@@ -507,12 +507,12 @@ describe('Seedance Trigger runs only on your own jobs', () => {
 		expect(await readBinary(delivery)).toEqual(readFileSync(DEFAULT_VIDEO_FILE));
 	});
 
-	it('a result naming a host other than fal\'s media hosts is not downloaded, and the item says which host was refused', async () => {
-		const fake = await fakeFal({ jobMs: 10, queueMs: 0, behaviour: () => ({ output: { video: { url: 'https://evil.example.com/x.mp4' }, seed: 1 } }) });
+	it('a result naming a private address is not downloaded, and the item says which host was refused', async () => {
+		const fake = await fakeFal({ jobMs: 10, queueMs: 0, behaviour: () => ({ output: { video: { url: 'http://10.9.8.7/x.mp4' }, seed: 1 } }) });
 		const endpoint = await triggerFor(fake);
 		const job = await completedJob(fake);
 		const { delivery } = await deliver(fake, endpoint, webhookBodyOf(job));
-		expect(outputJson(delivery)?.downloadError).toMatch(/^Refused to download the video from evil\.example\.com: it is not one of fal's media hosts/);
+		expect(outputJson(delivery)?.downloadError).toMatch(/^Refused to download the video from 10\.9\.8\.7: it is a private, loopback or link-local address/);
 	});
 });
 

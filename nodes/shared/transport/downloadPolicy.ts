@@ -1,15 +1,19 @@
 /**
- * Where a video may be downloaded from. A result names its video by URL, and n8n fetches it with
- * no SSRF protection of its own (off by default), so only fal's media hosts are fetched unless the
- * user lists more; a private or loopback address only when the API Host itself is local (the
- * offline demo and the tests run fal's stand-in on 127.0.0.1). Pure.
+ * Where a video may be downloaded from. Every URL downloaded is one that fal's API returned to our
+ * own authenticated request (or that a trigger confirmed with fal under its key), so the host is
+ * fal's choice: `fal.media`, `v3b.fal.media`, `storage.googleapis.com` or a CDN fal adds later.
+ * What is refused is a private address (this machine, the local network, a cloud's metadata
+ * service): a proxy or stand-in answering for fal must not make n8n fetch from inside its network.
+ * Exempt: the credential's API Host itself (a local stand-in serves its files there) and hosts the
+ * user lists in Allowed Download Hosts (a mirror on their own network). Pure; the addresses a name
+ * resolves to are checked in egressCheck.ts.
  */
+import { isPrivateHost } from './privateAddress';
 
-/** fal serves generated media from its CDN (`v3.fal.media`, `v3b.fal.media`…: fal-protocol.md). */
-export const FAL_MEDIA_HOSTS: readonly string[] = ['*.fal.media'];
+export { isPrivateHost };
 
 export interface DownloadPolicy {
-	/** Host names or `*.domain` patterns the user allows beyond fal's own. */
+	/** Host names or `*.domain` patterns the user trusts even on a private address (mirrors, proxies). */
 	extraHosts: readonly string[];
 	/** The credential's API Host (a fal stand-in or proxy), when set. */
 	apiHost?: string;
@@ -38,51 +42,10 @@ function matchesHost(host: string, pattern: string): boolean {
 	return host === pattern;
 }
 
-function ipv4Octets(host: string): number[] | undefined {
-	const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-	return match ? match.slice(1).map(Number) : undefined;
-}
-
-function isPrivateIpv4([a, b]: number[]): boolean {
-	return (
-		a === 0 ||
-		a === 10 ||
-		a === 127 ||
-		(a === 100 && b >= 64 && b <= 127) ||
-		(a === 169 && b === 254) ||
-		(a === 172 && b >= 16 && b <= 31) ||
-		(a === 192 && b === 168) ||
-		a >= 224
-	);
-}
-
-/**
- * Loopback, private, link-local or unspecified, judged from the URL's host as written (the WHATWG
- * parser has already turned `2130706433` or `0x7f.1` into `127.0.0.1`). A public name that resolves
- * to a private address is not caught here; the allow-list is what keeps unknown names out.
- */
-export function isPrivateHost(hostname: string): boolean {
-	const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-	if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.internal')) return true;
-	const v4 = ipv4Octets(host);
-	if (v4) return isPrivateIpv4(v4);
-	if (!host.includes(':')) return false;
-	if (host === '::' || host === '::1') return true;
-	const mapped = /^::ffff:(.+)$/.exec(host);
-	if (mapped) {
-		const inner = ipv4Octets(mapped[1]);
-		if (inner) return isPrivateIpv4(inner);
-		// ::ffff:7f00:1 style
-		const hex = /^([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(mapped[1]);
-		if (hex) return isPrivateIpv4([parseInt(hex[1], 16) >> 8, parseInt(hex[1], 16) & 0xff]);
-	}
-	return /^f[cd]/.test(host) || /^fe[89ab]/.test(host);
-}
-
 /** This machine: `localhost` and 127.0.0.1 name the same host (a local API Host may use either). */
 function isLoopbackHost(hostname: string): boolean {
-	const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-	return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || ipv4Octets(host)?.[0] === 127;
+	const host = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.+$/, '');
+	return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function hostnameOf(url: string | undefined): string | undefined {
@@ -90,23 +53,31 @@ function hostnameOf(url: string | undefined): string | undefined {
 	return new URL(url).hostname.toLowerCase();
 }
 
-/** Throws DownloadRefusedError naming the host unless `url` may be fetched under `policy`. */
-export function checkDownloadUrl(url: string, policy: DownloadPolicy): void {
+/** Why a private address is refused, and how to allow one (completes "it is …" / "it resolves to x, …"). */
+export const PRIVATE_ADDRESS_REFUSAL =
+	"a private, loopback or link-local address; only the credential's API Host and hosts listed in Options → Allowed Download Hosts are fetched there";
+
+/** What the URL check found: `trusted` hosts skip the private-address checks (by name and by address). */
+export interface CheckedDownload {
+	url: URL;
+	host: string;
+	trusted: boolean;
+}
+
+/**
+ * Throws DownloadRefusedError naming the host unless `url` may be fetched under `policy`: http(s)
+ * only, and no private address unless the host is the API Host or listed by the user.
+ */
+export function checkDownloadUrl(url: string, policy: DownloadPolicy): CheckedDownload {
 	if (!URL.canParse(url)) throw new DownloadRefusedError(url.slice(0, 100), 'it is not a URL');
 	const parsed = new URL(url);
 	const host = parsed.hostname.toLowerCase();
 	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new DownloadRefusedError(host || url.slice(0, 100), `only http(s) is fetched, not ${parsed.protocol}`);
 	const apiHost = hostnameOf(policy.apiHost);
-	const apiHostIsLocal = apiHost !== undefined && isPrivateHost(apiHost);
-	const isApiHost = host === apiHost || (apiHost !== undefined && isLoopbackHost(apiHost) && isLoopbackHost(host));
-	const allowed = isApiHost || [...FAL_MEDIA_HOSTS, ...policy.extraHosts].some((pattern) => matchesHost(host, pattern));
-	if (!allowed) {
-		throw new DownloadRefusedError(
-			host,
-			`it is not one of fal's media hosts (${FAL_MEDIA_HOSTS.join(', ')}) nor listed in Allowed Download Hosts`,
-		);
+	const isApiHost = apiHost !== undefined && (host === apiHost || (isLoopbackHost(apiHost) && isLoopbackHost(host)));
+	const trusted = isApiHost || policy.extraHosts.some((pattern) => matchesHost(host, pattern));
+	if (!trusted && isPrivateHost(host)) {
+		throw new DownloadRefusedError(host, `it is ${PRIVATE_ADDRESS_REFUSAL}`);
 	}
-	if (isPrivateHost(host) && !apiHostIsLocal) {
-		throw new DownloadRefusedError(host, 'it is a private or loopback address, fetched only when the credential\'s API Host is itself local');
-	}
+	return { url: parsed, host, trusted };
 }

@@ -241,7 +241,7 @@ export const allowedDownloadHostsOption: INodeProperties = {
 		default: '',
 		placeholder: 'media.example.com, *.cdn.example.com',
 		description:
-			"Hosts the video may be downloaded from besides fal's media hosts (*.fal.media), separated by commas: for a proxy or mirror. Private and loopback addresses are fetched only when the credential's API Host is itself local.",
+			"Mirrors or proxies on your own network (private addresses) the video may be downloaded from, separated by commas. Public hosts that fal names (fal.media, v3b.fal.media, storage.googleapis.com…) and the credential's API Host need no entry.",
 };
 
 /** Output options shared by Generate Video and Get Result. */

@@ -179,7 +179,7 @@ export function toNodeError(
 	if (error instanceof DownloadRefusedError) {
 		return new NodeOperationError(node, clean(error.message), {
 			itemIndex,
-			description: `Only fal's media hosts are fetched by default. If ${error.host} is a proxy or mirror you trust, add it to Options → Allowed Download Hosts.`,
+			description: `Videos are fetched from any public host fal names, never from a private address. If ${error.host} is a mirror or proxy on your own network that you trust, add it to Options → Allowed Download Hosts.`,
 		});
 	}
 	if (error instanceof JobInterruptedError || error instanceof SubmitInterruptedError) {

@@ -41,7 +41,7 @@ export interface GenerateOptions {
 	waitTimeoutSeconds: number;
 	concurrency: number;
 	queuePriority: QueuePriority;
-	/** Options → Allowed Download Hosts, beyond fal's media hosts. */
+	/** Options → Allowed Download Hosts: trusted even on private addresses (mirrors, proxies). */
 	allowedDownloadHosts: string[];
 }
 

@@ -3,6 +3,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestOptions, 
 import type { SeedanceOutput } from '../../schema';
 import { DOWNLOAD_TIMEOUT_MS } from '../../transport/timeouts';
 import { checkDownloadUrl, DownloadRefusedError, type DownloadPolicy } from '../../transport/downloadPolicy';
+import { checkResolvedAddresses } from '../../transport/egressCheck';
 import { VideoDownloadError } from './errors';
 
 export const VIDEO_MIME_TYPE = 'video/mp4';
@@ -31,7 +32,7 @@ function httpStatusOf(error: unknown): number | undefined {
 /** The HTTP answer of the video host, or a connection failure, as a VideoDownloadError. */
 async function fetchVideo(ctx: IExecuteFunctions | IWebhookFunctions, url: string, abortSignal?: AbortSignal): Promise<StreamResponse> {
 	const host = new URL(url).hostname;
-	// No redirects: the allow-list checked this URL, not wherever a redirect would lead.
+	// No redirects: the address check covered this URL, not wherever a redirect would lead.
 	const request: IHttpRequestOptions = { method: 'GET', url, encoding: 'stream', returnFullResponse: true, disableFollowRedirect: true, abortSignal, timeout: DOWNLOAD_TIMEOUT_MS };
 	const outcome = await ctx.helpers.httpRequest(request).then(
 		(response: unknown) => ({ response: response as StreamResponse & { statusCode?: number } }),
@@ -49,8 +50,9 @@ async function fetchVideo(ctx: IExecuteFunctions | IWebhookFunctions, url: strin
 
 /**
  * Streams the video into n8n's binary data store. In the default filesystem mode the bytes go
- * straight to disk, so a large video never sits whole in memory. Only hosts the policy allows are
- * fetched (refused: DownloadRefusedError); a failing host gives a VideoDownloadError.
+ * straight to disk, so a large video never sits whole in memory. `url` must come from fal's answer
+ * to our own authenticated request: any public host is fetched, private addresses only when the
+ * policy trusts the host (refused: DownloadRefusedError); a failing host gives a VideoDownloadError.
  */
 export async function downloadVideo(
 	ctx: IExecuteFunctions | IWebhookFunctions,
@@ -59,7 +61,7 @@ export async function downloadVideo(
 	policy: DownloadPolicy,
 	abortSignal?: AbortSignal,
 ): Promise<IBinaryData> {
-	checkDownloadUrl(url, policy);
+	await checkResolvedAddresses(ctx, checkDownloadUrl(url, policy));
 	const response = await fetchVideo(ctx, url, abortSignal);
 	const contentType = String(response.headers['content-type'] ?? '').split(';')[0].trim();
 	const mimeType = contentType.startsWith('video/') ? contentType : VIDEO_MIME_TYPE;
@@ -72,7 +74,7 @@ export interface VideoOutputOptions {
 	returnUrlOnly: boolean;
 }
 
-/** fal's media hosts, the listed extra hosts, and the credential's API Host (a stand-in or proxy). */
+/** The listed extra hosts and the credential's API Host (a stand-in or proxy): trusted on private addresses. */
 export async function downloadPolicyOf(ctx: IExecuteFunctions | IWebhookFunctions, extraHosts: readonly string[]): Promise<DownloadPolicy> {
 	const credentials = (await ctx.getCredentials('falApi')) as { apiHost?: unknown };
 	const apiHost = typeof credentials.apiHost === 'string' && credentials.apiHost.trim() !== '' ? credentials.apiHost.trim() : undefined;
