@@ -18,6 +18,8 @@ const FAULT_KINDS = [
 	'upload-complete',
 	'download',
 	'jwks',
+	'pricing',
+	'pricing-estimate',
 ];
 
 /**

@@ -15,6 +15,8 @@ export type RequestKind =
 	| 'upload-complete'
 	| 'download'
 	| 'jwks'
+	| 'pricing'
+	| 'pricing-estimate'
 	| 'unknown';
 
 export type FaultKind = Exclude<RequestKind, 'unknown'>;
@@ -216,6 +218,9 @@ export interface FakeFal extends EventEmitter {
 	fault(fault: Fault): void;
 	pendingFaults(): Array<Fault & { remaining: number }>;
 	sendWebhook(url: string, payload: unknown, options?: SendWebhookOptions): Promise<SendWebhookResult>;
+	/** What `GET /v1/models/pricing` lists for an endpoint (pricing.js); null: not listed. */
+	setPrice(endpointId: string, price: { unit_price: number; unit?: string; currency?: string } | null): void;
+	prices(): Map<string, { unit_price: number; unit: string; currency: string }>;
 	close(): Promise<void>;
 
 	on(event: 'submitted' | 'completed' | 'cancelled', listener: (job: FakeJob) => void): this;

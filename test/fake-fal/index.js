@@ -11,6 +11,7 @@ const { EventEmitter } = require('events');
 const { Readable, pipeline } = require('stream');
 
 const { createFaultScript, defaultFaultBody } = require('./faults');
+const { classifyPricingRequest, createPricing } = require('./pricing');
 const { OWNER_APP, MARKER_CONTENT_POLICY, MARKER_NEVER_FINISH, variantForEndpoint, validateInput, contentPolicyError } =
 	require('./seedance-schema');
 const { createWebhookSigner, postJson } = require('./webhook-signer');
@@ -51,6 +52,8 @@ function classifyRequest(method, path) {
 	const verb = method === 'HEAD' ? 'GET' : method;
 	let match;
 	if (verb === 'GET' && path === '/.well-known/jwks.json') return { kind: 'jwks' };
+	const pricing = classifyPricingRequest(verb, path);
+	if (pricing) return pricing;
 	if (verb === 'POST' && (match = path.match(/^\/storage\/upload\/(initiate|initiate-multipart)$/))) {
 		return { kind: 'upload-initiate', multipart: match[1] === 'initiate-multipart' };
 	}
@@ -664,6 +667,9 @@ async function startFakeFal(userOptions = {}) {
 			key = auth.key;
 		}
 		switch (route.kind) {
+			case 'pricing':
+			case 'pricing-estimate':
+				return pricing.handle(req, res, route, parsed.searchParams, body);
 			case 'jwks':
 				return sendJson(res, 200, signer.jwks, { 'cache-control': 'max-age=86400' });
 			case 'upload-initiate':
@@ -679,6 +685,8 @@ async function startFakeFal(userOptions = {}) {
 				return handleQueue(req, res, route, query, body, key);
 		}
 	}
+
+	const pricing = createPricing(fake, { sendJson, isAuthorised });
 
 	const server = http.createServer((req, res) => {
 		handle(req, res).catch((error) => {

@@ -1,4 +1,4 @@
-import { appIdOf, falHosts, queueRequestUrl, submitUrl, uploadUrlFor } from '../../nodes/shared/transport/hosts';
+import { appIdOf, falHosts, platformUrl, queueRequestUrl, submitUrl, uploadUrlFor } from '../../nodes/shared/transport/hosts';
 
 const ENDPOINT = 'bytedance/seedance-2.0/fast/image-to-video';
 
@@ -7,6 +7,9 @@ describe("fal's hosts", () => {
 		const hosts = falHosts('');
 		expect(submitUrl(hosts, ENDPOINT)).toBe('https://queue.fal.run/bytedance/seedance-2.0/fast/image-to-video');
 		expect(hosts.rest).toBe('https://rest.fal.ai');
+		expect(platformUrl(hosts, '/v1/models/pricing', new URLSearchParams({ endpoint_id: ENDPOINT }))).toBe(
+			'https://api.fal.ai/v1/models/pricing?endpoint_id=bytedance%2Fseedance-2.0%2Ffast%2Fimage-to-video',
+		);
 		expect(uploadUrlFor(hosts, 'https://v3.fal.media/upload/x?sig=1')).toBe('https://v3.fal.media/upload/x?sig=1');
 	});
 
@@ -14,6 +17,7 @@ describe("fal's hosts", () => {
 		const hosts = falHosts(' https://proxy.example.com/ ');
 		expect(submitUrl(hosts, ENDPOINT)).toBe('https://proxy.example.com/bytedance/seedance-2.0/fast/image-to-video');
 		expect(hosts.rest).toBe('https://proxy.example.com');
+		expect(platformUrl(hosts, '/v1/models/pricing')).toBe('https://proxy.example.com/v1/models/pricing');
 		expect(uploadUrlFor(hosts, 'https://v3.fal.media/upload/x/1?sig=a%2Fb')).toBe('https://proxy.example.com/upload/x/1?sig=a%2Fb');
 	});
 

@@ -1,6 +1,8 @@
 /** fal's hosts (fal-protocol.md §2): the queue and the REST API (storage). */
 export const FAL_QUEUE_URL = 'https://queue.fal.run';
 export const FAL_REST_URL = 'https://rest.fal.ai';
+/** fal's Platform APIs (prices, storage settings, signed URLs): fal.ai/docs/platform-apis, server https://api.fal.ai/v1. */
+export const FAL_PLATFORM_URL = 'https://api.fal.ai';
 
 /** Namespaced endpoint ids carry one more segment before owner/app (fal-js `parseEndpointId`). */
 const ENDPOINT_NAMESPACES = new Set(['workflows', 'comfy']);
@@ -32,13 +34,15 @@ export function appIdOf(endpoint: string): string {
 export interface FalHosts {
 	queue: string;
 	rest: string;
+	/** The Platform APIs' origin; the path starts with `/v1/…`. */
+	platform: string;
 	/** Set when an API Host replaces fal's hosts; upload URLs fal hands out are moved there too. */
 	apiHost?: string;
 }
 
 export function falHosts(apiHost: string | undefined): FalHosts {
 	const host = normaliseApiHost(apiHost);
-	return host ? { queue: host, rest: host, apiHost: host } : { queue: FAL_QUEUE_URL, rest: FAL_REST_URL };
+	return host ? { queue: host, rest: host, platform: host, apiHost: host } : { queue: FAL_QUEUE_URL, rest: FAL_REST_URL, platform: FAL_PLATFORM_URL };
 }
 
 /** An upload URL fal returned (a CDN host), moved to the API Host when there is one. */
@@ -54,4 +58,10 @@ export function submitUrl(hosts: FalHosts, endpoint: string, webhookUrl?: string
 	const path = endpoint.replace(/^\/+/, '').replace(/\/{2,}/g, '/');
 	const query = webhookUrl ? `?${new URLSearchParams({ fal_webhook: webhookUrl }).toString()}` : '';
 	return `${hosts.queue}/${path}${query}`;
+}
+
+/** A Platform API URL: `path` is fal's documented one, e.g. `/v1/models/pricing`. */
+export function platformUrl(hosts: FalHosts, path: string, query?: URLSearchParams): string {
+	const search = query && [...query.keys()].length > 0 ? `?${query.toString()}` : '';
+	return `${hosts.platform}${path}${search}`;
 }

@@ -5,6 +5,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { falHosts } from './hosts';
+import { createPricing, type FalPricing } from './pricing';
 import { createQueue, type FalQueue } from './queue';
 import { sendFalRequest, type FalContext, type SendFalRequest } from './request';
 import { createStorage, type FalStorage } from './storage';
@@ -13,6 +14,7 @@ import { REQUEST_TIMEOUTS_MS, type RequestTimeouts } from './timeouts';
 export { FalApiError, FalConnectionError, SubmitInterruptedError } from './errors';
 export { normaliseApiHost, redirectToHost } from './hosts';
 export type { FalQueue, QueuePriority, QueueResult, QueueStatus, QueueSubmitted } from './queue';
+export type { FalPricing, FalUnitPrice } from './pricing';
 export type { FalContext } from './request';
 export { REQUEST_TIMEOUTS_MS, type RequestTimeouts } from './timeouts';
 export { bufferFile, type FalStorage, type UploadFile } from './storage';
@@ -26,6 +28,8 @@ export interface FalCredentials {
 export interface FalTransport {
 	queue: FalQueue;
 	storage: FalStorage;
+	/** fal's Platform API prices (cached per process). */
+	pricing: FalPricing;
 }
 
 /**
@@ -46,5 +50,9 @@ export function createFalTransport(ctx: FalContext, credentials: FalCredentials,
 	const credential = { credentialsDecrypted: { id: reference?.id ?? '', name: reference?.name ?? 'Fal API', type: 'falApi', data } };
 	const send: SendFalRequest = async (request) => await sendFalRequest(ctx, request, credential);
 	const warn = (message: string, meta: IDataObject) => ctx.logger.warn(message, meta);
-	return { queue: createQueue(send, hosts, signalFor, warn, timeouts), storage: createStorage(send, hosts, signalFor, timeouts.upload) };
+	return {
+		queue: createQueue(send, hosts, signalFor, warn, timeouts),
+		storage: createStorage(send, hosts, signalFor, timeouts.upload),
+		pricing: createPricing(send, hosts, credentials.apiKey, signalFor),
+	};
 }

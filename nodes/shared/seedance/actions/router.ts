@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, NodeApiError, NodeOperation
 
 import type { Kind } from '../../schema';
 import { createFalTransport, type FalCredentials } from '../../transport';
+import { firstRefusal, type CostPlan } from '../helpers/budget';
 import { mapWithConcurrency } from '../helpers/concurrency';
 import { interruptedRequestOf, toNodeError } from '../helpers/errors';
 import { cancelOperation } from './cancel.operation';
@@ -38,11 +39,16 @@ export async function route(ctx: IExecuteFunctions, kind: Kind): Promise<INodeEx
 	const interrupted: string[] = [];
 
 	let concurrency: number;
+	let plan: CostPlan | undefined;
 	try {
 		concurrency = operation.concurrency(ctx);
+		// Before any item starts (items run concurrently): the batch's cost and the budget guard.
+		plan = await operation.beforeBatch?.({ ctx, client, kind, signal });
 	} catch (error) {
 		throw toNodeError(node, error, 0, credentials.apiKey, operation.activity);
 	}
+	const refused = plan && !ctx.continueOnFail() ? firstRefusal(plan) : undefined;
+	if (refused) throw toNodeError(node, refused.error, refused.itemIndex, credentials.apiKey, operation.activity);
 
 	const results = await mapWithConcurrency(items, concurrency, async (_item, itemIndex) => {
 		if (signal.aborted && firstFailure) return [];
@@ -51,7 +57,7 @@ export async function route(ctx: IExecuteFunctions, kind: Kind): Promise<INodeEx
 			// item adds an abort listener, and dozens of items on one signal trip Node's
 			// MaxListenersExceededWarning (AbortSignal.any links signals without listeners).
 			const itemSignal = AbortSignal.any([signal]);
-			return await operation.execute({ ctx, client, itemIndex, kind, signal: itemSignal });
+			return await operation.execute({ ctx, client, itemIndex, kind, signal: itemSignal, plan: plan?.items.get(itemIndex) });
 		} catch (error) {
 			const nodeError = toNodeError(node, error, itemIndex, credentials.apiKey, operation.activity);
 			if (ctx.continueOnFail()) {

@@ -13,6 +13,7 @@ import {
 	type Resolution,
 } from '../../schema';
 import { DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEOUT_SECONDS, MAX_CONCURRENCY } from '../helpers/parameters';
+import { budgetOptions } from './costFields';
 import { KIND_TEXT } from './kinds';
 import { referenceFields } from './referenceFields';
 
@@ -300,6 +301,7 @@ export const generateOptions: INodeProperties = {
 			description: 'How many items are generated at the same time. fal allows 2 at once for new accounts and more as credits are bought; extra requests wait in fal\'s queue.',
 			displayOptions: { show: { '/operation': ['generate'] } },
 		},
+		...budgetOptions,
 		{
 			displayName: 'Queue Priority',
 			name: 'queuePriority',

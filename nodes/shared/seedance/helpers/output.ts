@@ -1,6 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { estimateCostUsd, type FamilyInput, type SeedanceOutput, type Variant, type VideoInputs } from '../../schema';
+import type { ItemPlan } from './budget';
+import { describeCost } from './costEstimate';
 import type { FalJob, JobTimings } from './queue';
 
 const DATA_URI_PREVIEW_CHARS = 40;
@@ -27,6 +29,15 @@ export function estimateBuiltCost(tier: Variant, built: BuiltInput): number | un
 	return estimateCostUsd(tier, built.input, built.videos);
 }
 
+/**
+ * The cost fields of an output item, the same in every mode: `estimatedCostUsd` (exact, or absent
+ * for a range) and `cost` (range, tokens, price per second, where the price came from and when).
+ */
+export function costFields(plan: ItemPlan | undefined, tier: Variant, built: BuiltInput): IDataObject {
+	if (!plan) return { estimatedCostUsd: estimateBuiltCost(tier, built) };
+	return { estimatedCostUsd: plan.cost.estimatedCostUsd, cost: describeCost(plan.cost) };
+}
+
 export function describeTimings(timings: JobTimings): IDataObject {
 	const { submittedAt, startedAt, completedAt, inferenceSeconds } = timings;
 	return {
@@ -39,7 +50,7 @@ export function describeTimings(timings: JobTimings): IDataObject {
 }
 
 /** The JSON of a finished generation, the same for every mode and for Get Result. */
-export function describeResult(job: FalJob, tier: Variant | undefined, output: SeedanceOutput, built?: BuiltInput): IDataObject {
+export function describeResult(job: FalJob, tier: Variant | undefined, output: SeedanceOutput, built?: BuiltInput, plan?: ItemPlan): IDataObject {
 	const json: IDataObject = {
 		requestId: job.requestId,
 		endpoint: job.endpoint,
@@ -55,7 +66,7 @@ export function describeResult(job: FalJob, tier: Variant | undefined, output: S
 	};
 	if (built) {
 		json.parameters = describeParameters(built.input);
-		if (tier) json.estimatedCostUsd = estimateBuiltCost(tier, built);
+		if (tier) Object.assign(json, costFields(plan, tier, built));
 	}
 	return json;
 }

@@ -58,7 +58,7 @@ export const MAX_WAIT_TIMEOUT_SECONDS = 24 * 60 * 60;
 export const N8N_WAIT_FOREVER_MS = Date.UTC(3000, 0, 1);
 export const MAX_CONCURRENCY = 40;
 
-function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[], hint?: string): T {
+export function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[], hint?: string): T {
 	const text = String(value ?? '').trim();
 	if ((allowed as readonly string[]).includes(text)) return text as T;
 	throw new InputError(field, `"${text}" is not allowed. Use one of: ${allowed.join(', ')}`, hint);
@@ -70,7 +70,7 @@ export function readTier(ctx: IExecuteFunctions, itemIndex: number, kind: Kind):
 	return getVariant(kind, id);
 }
 
-function readResolution(tier: Variant, value: unknown): Resolution {
+export function readResolution(tier: Variant, value: unknown): Resolution {
 	const resolution = String(value ?? DEFAULTS.resolution).trim();
 	if ((tier.resolutions as readonly string[]).includes(resolution)) return resolution as Resolution;
 	const offeredBy = variantsOf(tier.kind).filter((candidate) => (candidate.resolutions as readonly string[]).includes(resolution));

@@ -51,7 +51,7 @@ function missingBinary(media: MediaKind, problem: string, available: string[]): 
 }
 
 /** The binary properties a source stands for, in order. */
-function propertiesOf(ctx: IExecuteFunctions, itemIndex: number, source: ReferenceSource): string[] {
+export function propertiesOf(ctx: IExecuteFunctions, itemIndex: number, source: ReferenceSource): string[] {
 	if (source.kind === 'url') return [];
 	const binaries = binariesOf(ctx, itemIndex);
 	const available = Object.keys(binaries);

@@ -139,6 +139,7 @@ async function resultItem(
 		...describeResult(falJob, findVariantByEndpoint(job.endpoint), output),
 		parameters: job.parameters,
 		estimatedCostUsd: job.estimatedCostUsd,
+		cost: job.cost,
 		timings: describeTimings(timings),
 	};
 	const policy = { extraHosts: job.output.allowedDownloadHosts ?? [], apiHost: normaliseApiHost(apiHost) };

@@ -22,6 +22,8 @@ export interface WaitingJob {
 	/** As `describeParameters` shows them (data URIs shortened), for the output JSON. */
 	parameters: IDataObject;
 	estimatedCostUsd?: number;
+	/** The estimate's details (helpers/output.ts costFields), carried to the resumed output. */
+	cost?: IDataObject;
 	/** This item's Options → output fields, read at submit time (expressions may differ per item). */
 	output: { binaryPropertyName: string; fileName?: string; returnUrlOnly: boolean; allowedDownloadHosts?: string[] };
 }

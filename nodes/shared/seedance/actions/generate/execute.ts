@@ -2,7 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { SeedanceOutput } from '../../../schema';
 import { InputError } from '../../helpers/errors';
-import { describeParameters, describeResult, describeTimings, estimateBuiltCost } from '../../helpers/output';
+import { assertWithinVideoCap, guardBudget } from '../../helpers/budget';
+import { costFields, describeParameters, describeResult, describeTimings } from '../../helpers/output';
 import { readGenerateOptions, readGenerateRequest } from '../../helpers/parameters';
 import { waitForCompletion, type FalJob, type JobTimings } from '../../helpers/queue';
 import { logSubmitted } from '../../helpers/submitLog';
@@ -23,7 +24,8 @@ function readWebhookUrl(ctx: IExecuteFunctions, itemIndex: number): string | und
 }
 
 async function submitOnly(item: ItemContext): Promise<INodeExecutionData[]> {
-	const { ctx, client, itemIndex, kind, signal } = item;
+	const { ctx, client, itemIndex, kind, signal, plan } = item;
+	assertWithinVideoCap(plan);
 	const request = readGenerateRequest(ctx, itemIndex, kind);
 	const webhookUrl = readWebhookUrl(ctx, itemIndex);
 	const { queuePriority } = readGenerateOptions(ctx, itemIndex);
@@ -43,7 +45,7 @@ async function submitOnly(item: ItemContext): Promise<INodeExecutionData[]> {
 				cancelUrl: submitted.cancel_url,
 				webhookUrl,
 				parameters: describeParameters(input),
-				estimatedCostUsd: estimateBuiltCost(request.tier, built),
+				...costFields(plan, request.tier, built),
 			},
 			pairedItem: { item: itemIndex },
 		},
@@ -51,7 +53,8 @@ async function submitOnly(item: ItemContext): Promise<INodeExecutionData[]> {
 }
 
 async function generateAndWait(item: ItemContext): Promise<INodeExecutionData[]> {
-	const { ctx, client, itemIndex, kind, signal } = item;
+	const { ctx, client, itemIndex, kind, signal, plan } = item;
+	assertWithinVideoCap(plan);
 	const options = readGenerateOptions(ctx, itemIndex);
 	const request = readGenerateRequest(ctx, itemIndex, kind);
 	const built = await buildInput(ctx, client, itemIndex, request);
@@ -65,7 +68,7 @@ async function generateAndWait(item: ItemContext): Promise<INodeExecutionData[]>
 	await waitForCompletion(client, job, timings, { deadline, signal }, options.waitTimeoutSeconds);
 
 	const { data: output } = await client.queue.result<SeedanceOutput>(job.endpoint, { requestId: job.requestId, abortSignal: signal });
-	const json = { ...describeResult(job, request.tier, output, built), timings: describeTimings(timings) };
+	const json = { ...describeResult(job, request.tier, output, built, plan), timings: describeTimings(timings) };
 	const policy = await downloadPolicyOf(ctx, options.allowedDownloadHosts);
 	return [await videoOutputItem(ctx, json, output, job.requestId, itemIndex, options, policy, signal)];
 }
@@ -73,6 +76,7 @@ async function generateAndWait(item: ItemContext): Promise<INodeExecutionData[]>
 export const generateOperation: Operation = {
 	activity: 'generating the video',
 	concurrency: (ctx) => readGenerateOptions(ctx).concurrency,
+	beforeBatch: async ({ ctx, client, kind, signal }) => await guardBudget(ctx, client, kind, signal),
 	execute: async (item) => {
 		const mode = item.ctx.getNodeParameter('mode', item.itemIndex) as GenerateMode;
 		if (mode === 'submitOnly') return await submitOnly(item);

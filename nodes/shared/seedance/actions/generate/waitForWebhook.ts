@@ -8,7 +8,8 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { InputError, toNodeError } from '../../helpers/errors';
-import { describeParameters, estimateBuiltCost } from '../../helpers/output';
+import { assertWithinVideoCap } from '../../helpers/budget';
+import { costFields, describeParameters } from '../../helpers/output';
 import { readGenerateOptions, readGenerateRequest } from '../../helpers/parameters';
 import { cancelQuietly, type FalJob } from '../../helpers/queue';
 import { normaliseApiHost, type FalCredentials } from '../../../transport';
@@ -91,7 +92,8 @@ async function cancelBatch(ctx: IExecuteFunctions, item: ItemContext, batch: Bat
 }
 
 async function submitItem(item: ItemContext, batch: Batch): Promise<INodeExecutionData[]> {
-	const { ctx, client, itemIndex, kind, signal } = item;
+	const { ctx, client, itemIndex, kind, signal, plan } = item;
+	assertWithinVideoCap(plan);
 	const request = readGenerateRequest(ctx, itemIndex, kind);
 	const { binaryPropertyName, fileName, returnUrlOnly, queuePriority, allowedDownloadHosts } = readGenerateOptions(ctx, itemIndex);
 	const webhookUrl = readResumeUrl(ctx, itemIndex, batch.usesFal);
@@ -113,7 +115,7 @@ async function submitItem(item: ItemContext, batch: Batch): Promise<INodeExecuti
 		tier: request.tier.id,
 		submittedAt,
 		parameters: describeParameters(input),
-		estimatedCostUsd: estimateBuiltCost(request.tier, built),
+		...costFields(plan, request.tier, built),
 		output: { binaryPropertyName, fileName, returnUrlOnly, allowedDownloadHosts },
 	};
 	batch.state.jobs.push(waiting);
