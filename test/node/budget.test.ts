@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'fs';
 import path from 'path';
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { clearPriceCache } from '../../nodes/shared/transport/pricing';
 import { startFakeFal, type FakeFal } from '../fake-fal';
@@ -32,7 +32,7 @@ function batch(durations: string[]): TriggerItem[] {
 	return durations.map((duration) => pngItem({ duration }));
 }
 
-function parameters(mode: string, options: IDataObject): IDataObject {
+function parameters(mode: string, options: INodeParameters): INodeParameters {
 	return generateParameters({
 		mode,
 		imageSource: 'binary',
@@ -94,7 +94,7 @@ describe('Max Cost per Execution', () => {
 	});
 
 	test('a reference video given by URL counts as the longest fal accepts; one given as a binary counts its own length', async () => {
-		const r2v = (videoFields: IDataObject) => ({
+		const r2v = (videoFields: INodeParameters): INodeParameters => ({
 			operation: 'generate',
 			mode: 'waitForCompletion',
 			tier: 'fast',
@@ -182,6 +182,22 @@ describe("Prices from fal's Platform API", () => {
 		expect(fake.requests('pricing')).toHaveLength(1);
 		expect(fake.requests('pricing')[0].query).toEqual({ endpoint_id: FAST_I2V });
 		expect(fake.requests('pricing')[0].headers.authorization).toMatch(/^Key /);
+	});
+
+	test("standard 4k keeps the schema's lower rate in proportion to fal's listed price", async () => {
+		const t2v = { operation: 'generate', mode: 'submitOnly', tier: 'standard', resolution: '4k', duration: '5', prompt: 'A lighthouse at dusk' };
+		const atSchemaPrice = await runFamilyNode(fake, 'text-to-video', t2v);
+		// 972,000 tokens at $0.008/1k (4k) = $7.776.
+		expect(atSchemaPrice.items[0].json.cost).toMatchObject({ estimatedUsd: 7.776, usdPer1000Tokens: 0.008, priceSource: 'fal' });
+
+		clearPriceCache();
+		fake.setPrice('bytedance/seedance-2.0/text-to-video', { unit_price: 0.028 });
+		try {
+			const doubled = await runFamilyNode(fake, 'text-to-video', t2v);
+			expect(doubled.items[0].json.cost).toMatchObject({ estimatedUsd: 15.552, usdPer1000Tokens: 0.016, priceSource: 'fal' });
+		} finally {
+			fake.setPrice('bytedance/seedance-2.0/text-to-video', { unit_price: 0.014 });
+		}
 	});
 
 	test('after 24 hours the price is read again', async () => {

@@ -12,6 +12,7 @@ import {
 	estimateCostUsd,
 	estimateTokens,
 	REFERENCE_LIMITS,
+	tokenPriceUsd,
 	VIDEO_INPUT_PRICE_FACTOR,
 	type Duration,
 	type Resolution,
@@ -59,8 +60,20 @@ export function referenceVideoRange(): { min: number; max: number } {
 	return { min: minSecondsTotal, max: maxSecondsTotal };
 }
 
+/**
+ * The variant at the price in force. fal lists one price per endpoint; where the schema bills a
+ * resolution at another rate (standard 4k), that rate keeps its ratio to the listed one.
+ */
+export function pricedVariant(variant: Variant, price: TokenPrice): Variant {
+	const scale = price.usdPer1000Tokens / variant.usdPer1000Tokens;
+	const at = variant.usdPer1000TokensAt
+		? Object.fromEntries(Object.entries(variant.usdPer1000TokensAt).map(([resolution, usd]) => [resolution, (usd ?? 0) * scale]))
+		: undefined;
+	return { ...variant, usdPer1000Tokens: price.usdPer1000Tokens, ...(at ? { usdPer1000TokensAt: at } : {}) };
+}
+
 function costAt(facts: CostFacts, price: TokenPrice, outputSeconds: number, videoSeconds: number): { usd: number; tokens: number } {
-	const priced: Variant = { ...facts.variant, usdPer1000Tokens: price.usdPer1000Tokens };
+	const priced = pricedVariant(facts.variant, price);
 	const duration = String(outputSeconds) as Duration;
 	const usd = estimateCostUsd(priced, { resolution: facts.resolution, duration }, { count: facts.videos.count, seconds: videoSeconds }) ?? 0;
 	const billedSeconds = outputSeconds + (facts.variant.kind === 'reference-to-video' && facts.videos.count > 0 ? videoSeconds : 0);
@@ -83,14 +96,15 @@ export function estimateItemCost(facts: CostFacts, price: TokenPrice): ItemCost 
 	const low = costAt(facts, price, output.min, videos.min);
 	const high = costAt(facts, price, output.max, videos.max);
 	const factor = facts.variant.kind === 'reference-to-video' && facts.videos.count > 0 ? VIDEO_INPUT_PRICE_FACTOR : 1;
-	const usdPerSecond = round((estimateTokens(facts.resolution, 1) / 1000) * price.usdPer1000Tokens * factor);
+	const usdPer1000Tokens = tokenPriceUsd(pricedVariant(facts.variant, price), facts.resolution);
+	const usdPerSecond = round((estimateTokens(facts.resolution, 1) / 1000) * usdPer1000Tokens * factor);
 	return {
 		estimatedCostUsd: assumptions.length === 0 ? high.usd : undefined,
 		minUsd: low.usd,
 		maxUsd: high.usd,
 		tokens: { min: low.tokens, max: high.tokens },
 		usdPerSecond,
-		usdPer1000Tokens: price.usdPer1000Tokens,
+		usdPer1000Tokens: Math.round(usdPer1000Tokens * 1e6) / 1e6,
 		priceSource: price.source,
 		pricedAt: price.at,
 		priceNote: price.note,
