@@ -66,9 +66,7 @@ export function createPricing(
 
 	async function fetchPrices(endpointIds: readonly string[], abortSignal?: AbortSignal): Promise<FalUnitPrice[]> {
 		const url = platformUrl(hosts, PRICING_PATH, new URLSearchParams({ endpoint_id: endpointIds.join(',') }));
-		const timeout = AbortSignal.timeout(PRICING_TIMEOUT_MS);
-		const signal = signalFor(abortSignal ? AbortSignal.any([abortSignal, timeout]) : timeout);
-		const response = await send<PricingAnswer>({ method: 'GET', url, authenticated: true, abortSignal: signal });
+		const response = await send<PricingAnswer>({ method: 'GET', url, authenticated: true, abortSignal: signalFor(abortSignal), timeoutMs: PRICING_TIMEOUT_MS });
 		const fetchedAt = new Date(now()).toISOString();
 		const listed = Array.isArray(response.body?.prices) ? response.body.prices : [];
 		return listed.map((entry) => parsePrice(entry, fetchedAt)).filter((price): price is FalUnitPrice => price !== undefined);

@@ -39,7 +39,6 @@ function describeFailure(error: unknown): string {
 	if (typeof error === 'object' && error !== null && 'status' in error && typeof (error as { status: unknown }).status === 'number') {
 		return `HTTP ${(error as { status: number }).status}`;
 	}
-	if (error instanceof Error && error.name === 'TimeoutError') return 'no answer in time';
 	const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined;
 	return cause ?? (error instanceof Error ? error.message : String(error));
 }
