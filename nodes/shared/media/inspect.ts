@@ -1,6 +1,7 @@
 /**
  * One look at a reference's bytes: its real format and, for video and audio, its length.
- * Pure; the reference checks (schema/references.ts) take what this returns.
+ * Pure; the reference checks (schema/references.ts) take what this returns. `totalBytes` is the
+ * file's size when `bytes` is only what was read of it (its head, or an MP4's metadata boxes).
  */
 import { AUDIO_TYPE_NAMES, sniffAudioType } from './audioType';
 import { mp3DurationSeconds, mp4DurationSeconds, wavDurationSeconds } from './duration';
@@ -17,16 +18,16 @@ export interface MediaFacts {
 	seconds?: number;
 }
 
-export function inspectImage(bytes: Uint8Array): MediaFacts {
+export function inspectImage(bytes: Uint8Array, totalBytes = bytes.length): MediaFacts {
 	const sniff = sniffImageType(bytes);
-	const facts: MediaFacts = { type: sniff.type, typeName: IMAGE_TYPE_NAMES[sniff.type], accepted: sniff.accepted, bytes: bytes.length };
+	const facts: MediaFacts = { type: sniff.type, typeName: IMAGE_TYPE_NAMES[sniff.type], accepted: sniff.accepted, bytes: totalBytes };
 	if (sniff.accepted) facts.mimeType = sniff.mimeType;
 	return facts;
 }
 
-export function inspectVideo(bytes: Uint8Array): MediaFacts {
+export function inspectVideo(bytes: Uint8Array, totalBytes = bytes.length): MediaFacts {
 	const sniff = sniffVideoType(bytes);
-	const facts: MediaFacts = { type: sniff.type, typeName: VIDEO_TYPE_NAMES[sniff.type], accepted: sniff.accepted, bytes: bytes.length };
+	const facts: MediaFacts = { type: sniff.type, typeName: VIDEO_TYPE_NAMES[sniff.type], accepted: sniff.accepted, bytes: totalBytes };
 	if (sniff.accepted) {
 		facts.mimeType = sniff.mimeType;
 		facts.seconds = mp4DurationSeconds(bytes);
@@ -34,12 +35,12 @@ export function inspectVideo(bytes: Uint8Array): MediaFacts {
 	return facts;
 }
 
-export function inspectAudio(bytes: Uint8Array): MediaFacts {
+export function inspectAudio(bytes: Uint8Array, totalBytes = bytes.length): MediaFacts {
 	const sniff = sniffAudioType(bytes);
-	const facts: MediaFacts = { type: sniff.type, typeName: AUDIO_TYPE_NAMES[sniff.type], accepted: sniff.accepted, bytes: bytes.length };
+	const facts: MediaFacts = { type: sniff.type, typeName: AUDIO_TYPE_NAMES[sniff.type], accepted: sniff.accepted, bytes: totalBytes };
 	if (sniff.accepted) {
 		facts.mimeType = sniff.mimeType;
-		facts.seconds = sniff.type === 'wav' ? wavDurationSeconds(bytes) : mp3DurationSeconds(bytes);
+		facts.seconds = sniff.type === 'wav' ? wavDurationSeconds(bytes, totalBytes) : mp3DurationSeconds(bytes);
 	}
 	return facts;
 }

@@ -6,7 +6,7 @@
 import { ascii } from './isoBoxes';
 
 export type AcceptedVideoType = 'mp4' | 'mov';
-export type RefusedVideoType = 'm4a' | '3gp' | 'webm' | 'avi' | 'empty' | 'unknown';
+export type RefusedVideoType = 'm4a' | '3gp' | 'heif' | 'webm' | 'avi' | 'empty' | 'unknown';
 
 export const VIDEO_MIME_TYPES: Record<AcceptedVideoType, string> = { mp4: 'video/mp4', mov: 'video/quicktime' };
 
@@ -15,6 +15,7 @@ export const VIDEO_TYPE_NAMES: Record<AcceptedVideoType | RefusedVideoType, stri
 	mov: 'MOV',
 	m4a: 'M4A audio',
 	'3gp': '3GP',
+	heif: 'a HEIC/AVIF image',
 	webm: 'WebM/MKV',
 	avi: 'AVI',
 	empty: 'an empty file (0 bytes)',
@@ -22,6 +23,13 @@ export const VIDEO_TYPE_NAMES: Record<AcceptedVideoType | RefusedVideoType, stri
 };
 
 export type VideoSniff = { accepted: true; type: AcceptedVideoType; mimeType: string } | { accepted: false; type: RefusedVideoType };
+
+/**
+ * Major brands of HEIF-family files: still images (HEIC, AVIF) and image sequences, which share
+ * the ISO box format with MP4 but are not videos fal takes (ISO/IEC 23008-12 and the AV1 Image
+ * File Format: heic/heix/heim/heis, hevc/hevx/hevm/hevs sequences, mif1/msf1, avif/avis).
+ */
+const HEIF_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'hevm', 'hevs', 'mif1', 'mif2', 'msf1', 'avif', 'avis', 'avio']);
 
 /** Boxes a QuickTime file may start with when it has no `ftyp`. */
 const QUICKTIME_FIRST_BOXES = new Set(['moov', 'mdat', 'wide', 'free', 'skip', 'pnot']);
@@ -34,6 +42,7 @@ export function sniffVideoType(bytes: Uint8Array): VideoSniff {
 		if (brand === 'qt  ') return { accepted: true, type: 'mov', mimeType: VIDEO_MIME_TYPES.mov };
 		if (brand.startsWith('M4A') || brand.startsWith('M4B')) return { accepted: false, type: 'm4a' };
 		if (brand.startsWith('3g')) return { accepted: false, type: '3gp' };
+		if (HEIF_BRANDS.has(brand)) return { accepted: false, type: 'heif' };
 		return { accepted: true, type: 'mp4', mimeType: VIDEO_MIME_TYPES.mp4 };
 	}
 	if (QUICKTIME_FIRST_BOXES.has(box)) return { accepted: true, type: 'mov', mimeType: VIDEO_MIME_TYPES.mov };

@@ -1,11 +1,12 @@
-import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { FalTransport, UploadFile } from '../../transport';
-import { bufferFile } from '../../transport';
 
 import { FAL_MAX_IMAGE_BYTES } from '../../schema';
 import { estimateDataUriBytes, parseDataUri } from '../../media/dataUri';
+import { readHead } from '../../media/readNeeded';
 import { acceptedImageTypesText, IMAGE_TYPE_NAMES, sniffImageType, type ImageSniff } from '../../media/imageType';
+import { binaryFile } from './binaryFile';
 import { InputError } from './errors';
 import type { ImageSource } from './parameters';
 
@@ -53,33 +54,9 @@ export function checkImageUrl(label: string, url: string): string {
 /** An image ready to send: a URL as given, or a checked file still to upload. */
 type PreparedImage = { kind: 'url'; url: string } | { kind: 'upload'; file: UploadFile };
 
-/**
- * The item's binary as an upload: streamed from n8n's binary store when it lives there (its size
- * from the store's metadata), so a large file is never read whole; else the bytes in the item.
- */
-async function binaryFile(ctx: IExecuteFunctions, itemIndex: number, property: string, binary: IBinaryData, fileName: string, mimeType: string): Promise<UploadFile> {
-	const binaryId = binary.id;
-	if (binaryId) {
-		const { fileSize } = await ctx.helpers.getBinaryMetadata(binaryId);
-		return { fileName, contentType: mimeType, size: fileSize, open: async () => await ctx.helpers.getBinaryStream(binaryId) };
-	}
-	return bufferFile(await ctx.helpers.getBinaryDataBuffer(itemIndex, property), fileName, mimeType);
-}
-
 /** The first HEAD_BYTES of a file; a stream is closed as soon as they are read. */
 async function headOf(file: UploadFile): Promise<Buffer> {
-	const body = await file.open();
-	if (Buffer.isBuffer(body)) return body.subarray(0, HEAD_BYTES);
-	const chunks: Buffer[] = [];
-	let length = 0;
-	for await (const chunk of body) {
-		const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-		chunks.push(bytes);
-		length += bytes.length;
-		if (length >= HEAD_BYTES) break;
-	}
-	body.destroy?.();
-	return Buffer.concat(chunks).subarray(0, HEAD_BYTES);
+	return await readHead(await file.open(), HEAD_BYTES);
 }
 
 /** Reads an image from the item's binary data and checks its bytes, uploading nothing yet. */

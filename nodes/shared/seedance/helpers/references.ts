@@ -1,14 +1,18 @@
 /**
- * Reference-to-video's references, from URLs or the item's binaries: every binary is read and
- * checked by its bytes (format, size, length), the whole set against fal's limits and the prompt's
- * @Image1… names, and only then are the binaries uploaded to fal storage. Errors name the field and
- * the reference (the router adds the item).
+ * Reference-to-video's references, from URLs or the item's binaries. First the sizes, from n8n's
+ * binary metadata, are checked with the counts and the prompt's @Image1… names, before a byte is
+ * read; then each binary's type and length from only the bytes that tell them (its head, an MP4's
+ * metadata boxes, a WAV's chunks; an MP3's frames, within fal's 15 MB); only then are the binaries
+ * streamed to fal storage. Errors name the field and the reference (the router adds the item).
  */
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
+import { mp4DurationSeconds } from '../../media/duration';
 import { inspectAudio, inspectImage, inspectVideo, type MediaFacts } from '../../media/inspect';
+import { readHead, readIsoMetadata } from '../../media/readNeeded';
 import { checkReferences, inputVideoSeconds, REFERENCE_LIMITS, type MediaKind, type ReferenceFacts, type VideoInputs } from '../../schema';
-import { bufferFile, type FalTransport } from '../../transport';
+import type { FalTransport, UploadFile } from '../../transport';
+import { binaryFile } from './binaryFile';
 import { InputError } from './errors';
 import type { ReferenceSource } from './referenceSources';
 
@@ -20,11 +24,34 @@ export interface ResolvedReferences {
 interface Prepared {
 	facts: ReferenceFacts;
 	url?: string;
-	upload?: { bytes: Buffer; fileName: string; mimeType: string };
+	upload?: UploadFile;
+	/** The binary property, to name a file that came without a name. */
+	property?: string;
 }
 
-const INSPECT: Record<MediaKind, (bytes: Uint8Array) => MediaFacts> = { image: inspectImage, video: inspectVideo, audio: inspectAudio };
 const URL_PREVIEW_CHARS = 80;
+/** Enough of a file to tell its type, and a WAV's chunks before its data. */
+const HEAD_BYTES = 64 * 1024;
+
+/** Type and length from the fewest bytes: see the file comment. */
+async function inspectFile(media: MediaKind, file: UploadFile): Promise<MediaFacts> {
+	const head = await readHead(await file.open(), HEAD_BYTES);
+	if (media === 'image') return inspectImage(head, file.size);
+	if (media === 'audio') {
+		const sniff = inspectAudio(head, file.size);
+		if (!sniff.accepted || sniff.type !== 'mp3' || head.length >= file.size) return sniff;
+		return inspectAudio(await readHead(await file.open(), file.size), file.size);
+	}
+	const sniff = inspectVideo(head, file.size);
+	if (!sniff.accepted || head.length >= file.size) return sniff;
+	const metadata = await readIsoMetadata(await file.open(), file.size);
+	return { ...sniff, seconds: mp4DurationSeconds(metadata.bytes) };
+}
+
+function throwIfProblem(facts: ReferenceFacts[], prompt: string): void {
+	const problem = checkReferences(facts, prompt);
+	if (problem) throw new InputError(problem.field, problem.problem, problem.hint);
+}
 
 function checkUrl(media: MediaKind, url: string): string {
 	if (/^data:[^,]*,/i.test(url)) return url;
@@ -64,7 +91,8 @@ export function propertiesOf(ctx: IExecuteFunctions, itemIndex: number, source: 
 	return matching;
 }
 
-async function prepare(ctx: IExecuteFunctions, itemIndex: number, sources: readonly ReferenceSource[]): Promise<Prepared[]> {
+/** Every reference with what is known before reading: URLs as given, binaries by their stored size. */
+async function gather(ctx: IExecuteFunctions, itemIndex: number, sources: readonly ReferenceSource[]): Promise<Prepared[]> {
 	const prepared: Prepared[] = [];
 	for (const source of sources) {
 		if (source.kind === 'url') {
@@ -73,17 +101,23 @@ async function prepare(ctx: IExecuteFunctions, itemIndex: number, sources: reado
 			continue;
 		}
 		for (const property of propertiesOf(ctx, itemIndex, source)) {
-			const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
-			const facts = INSPECT[source.media](bytes);
 			const binary = binariesOf(ctx, itemIndex)[property];
-			const mimeType = facts.mimeType ?? binary.mimeType;
-			prepared.push({
-				facts: { kind: source.media, source: `binary property "${property}"`, bytes: facts.bytes, seconds: facts.seconds, format: facts },
-				upload: { bytes, mimeType, fileName: binary.fileName ?? `${property}.${facts.type}` },
-			});
+			const upload = await binaryFile(ctx, itemIndex, property, binary, binary.fileName ?? '', binary.mimeType ?? '');
+			prepared.push({ facts: { kind: source.media, source: `binary property "${property}"`, bytes: upload.size }, upload, property });
 		}
 	}
 	return prepared;
+}
+
+/** Reads each binary's type and length, and names the upload for what its bytes are. */
+async function inspectBinaries(prepared: Prepared[]): Promise<void> {
+	for (const entry of prepared) {
+		if (!entry.upload) continue;
+		const facts = await inspectFile(entry.facts.kind, entry.upload);
+		entry.facts = { ...entry.facts, seconds: facts.seconds, format: facts };
+		const fileName = entry.upload.fileName || `${entry.property ?? 'reference'}.${facts.type}`;
+		entry.upload = { ...entry.upload, fileName, contentType: facts.mimeType ?? entry.upload.contentType };
+	}
 }
 
 /** Reads, checks and uploads the references; returns fal's three lists and the input videos' length. */
@@ -94,14 +128,18 @@ export async function resolveReferences(
 	sources: readonly ReferenceSource[],
 	prompt: string,
 ): Promise<ResolvedReferences> {
-	const prepared = await prepare(ctx, itemIndex, sources);
+	const prepared = await gather(ctx, itemIndex, sources);
+	throwIfProblem(
+		prepared.map((entry) => entry.facts),
+		prompt,
+	);
+	await inspectBinaries(prepared);
 	const facts = prepared.map((entry) => entry.facts);
-	const problem = checkReferences(facts, prompt);
-	if (problem) throw new InputError(problem.field, problem.problem, problem.hint);
+	throwIfProblem(facts, prompt);
 
 	const lists: ResolvedReferences['lists'] = {};
 	for (const entry of prepared) {
-		const url = entry.upload ? await client.storage.upload(bufferFile(entry.upload.bytes, entry.upload.fileName, entry.upload.mimeType)) : (entry.url ?? '');
+		const url = entry.upload ? await client.storage.upload(entry.upload) : (entry.url ?? '');
 		const field = REFERENCE_LIMITS[entry.facts.kind].falField;
 		(lists[field] ??= []).push(url);
 	}
