@@ -1,16 +1,15 @@
 /**
  * What one item's cost depends on, read from its parameters and (for reference videos given as
- * binaries) the length in their bytes: nothing is uploaded and nothing is sent to fal. The same
+ * binaries) the length in their metadata boxes: nothing is uploaded and nothing is sent to fal. The same
  * fields, defaults and checks as Generate Video (helpers/parameters.ts).
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { inspectVideo } from '../../media/inspect';
 import { DEFAULTS, DURATIONS, type Kind } from '../../schema';
 import type { CostFacts } from './costEstimate';
 import { oneOf, readResolution, readTier } from './parameters';
 import { readReferenceSources } from './referenceSources';
-import { propertiesOf } from './references';
+import { binaryVideoSeconds, propertiesOf } from './references';
 
 /** Seconds of the reference videos in all; undefined when one of them cannot be read (a URL). */
 async function referenceVideos(ctx: IExecuteFunctions, itemIndex: number): Promise<CostFacts['videos']> {
@@ -25,7 +24,7 @@ async function referenceVideos(ctx: IExecuteFunctions, itemIndex: number): Promi
 		}
 		for (const property of propertiesOf(ctx, itemIndex, source)) {
 			count += 1;
-			const read = inspectVideo(await ctx.helpers.getBinaryDataBuffer(itemIndex, property)).seconds;
+			const read = await binaryVideoSeconds(ctx, itemIndex, property);
 			seconds = read === undefined || seconds === undefined ? undefined : seconds + read;
 		}
 	}

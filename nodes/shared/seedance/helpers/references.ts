@@ -48,6 +48,19 @@ async function inspectFile(media: MediaKind, file: UploadFile): Promise<MediaFac
 	return { ...sniff, seconds: mp4DurationSeconds(metadata.bytes) };
 }
 
+/**
+ * Seconds of one reference video binary, read as `resolveReferences` reads it (only its metadata
+ * boxes); undefined when unknown, or when it is over fal's size limit (refused later, unread).
+ */
+export async function binaryVideoSeconds(ctx: IExecuteFunctions, itemIndex: number, property: string): Promise<number | undefined> {
+	const binary = binariesOf(ctx, itemIndex)[property];
+	if (!binary) return undefined;
+	const file = await binaryFile(ctx, itemIndex, property, binary, binary.fileName ?? '', binary.mimeType ?? '');
+	const limit = REFERENCE_LIMITS.video.maxBytesTotal;
+	if (limit !== undefined && file.size > limit) return undefined;
+	return (await inspectFile('video', file)).seconds;
+}
+
 function throwIfProblem(facts: ReferenceFacts[], prompt: string): void {
 	const problem = checkReferences(facts, prompt);
 	if (problem) throw new InputError(problem.field, problem.problem, problem.hint);
