@@ -14,6 +14,7 @@
 const path = require('node:path');
 
 const report = require('./lib/report');
+const { stopOwned } = require('../scripts/lib/owned-processes');
 
 const SCENARIOS = ['concurrency', 'latency', 'overhead', 'memory', 'n8n', 'webhook', 'queue'];
 
@@ -71,6 +72,8 @@ function describeConfig(config) {
 }
 
 async function main() {
+	// Piped into `head` (or a closed terminal): stop n8n, PostgreSQL, Redis at once, not at the end.
+	for (const stream of [process.stdout, process.stderr]) stream.on('error', () => stopOwned().finally(() => process.exit(1)));
 	const config = readConfig();
 	if (config.n8nJobMs.length === 0) config.n8nJobMs = [config.jobMs, config.jobMs + 1000];
 	const started = Date.now();

@@ -9,21 +9,28 @@
  *   5. two `n8n worker`s and one `n8n webhook` processor join.
  * Every port is chosen by the OS (--port N fixes the main's). Ctrl-C stops every process it
  * started and deletes the temporary folder (database, Redis dump, logs).
- * Options: --port N (main), --workers 2, --job-ms 3000 (fake job time), --fal-concurrency N.
+ * Options: --port N (main), --workers 2, --job-ms 3000 (fake job time), --fal-concurrency N,
+ * --dir <folder for the installed package> (default .n8n-queue), --no-build (use the dist/ already built).
  */
 const fs = require('node:fs');
 const path = require('node:path');
 
 const local = require('./lib/n8n-local');
 const { QueueStack } = require('./lib/queue-stack');
+const { stopOwned } = require('./lib/owned-processes');
 const { startFakeFal } = require('../test/fake-fal');
 
-const LOCAL_DIR = path.join(local.ROOT, '.n8n-queue');
+const LOCAL_DIR = path.resolve(local.ROOT, textOption('dir', '.n8n-queue'));
 const EXAMPLES_DIR = path.join(local.ROOT, 'examples');
 const DEMO_API_KEY = 'demo-key';
 const DEMO_CREDENTIAL = { id: 'falLocalDemo0001', name: 'Fal API (local demo)' };
 const EXAMPLE_OUTPUT_DIR = '/tmp/seedance-videos';
 const COLOURS = { main: 32, webhook: 35, postgres: 34, redis: 31 };
+
+function textOption(name, fallback) {
+	const index = process.argv.indexOf(`--${name}`);
+	return index > 0 && process.argv[index + 1] ? process.argv[index + 1] : fallback;
+}
 
 function option(name, fallback) {
 	const index = process.argv.indexOf(`--${name}`);
@@ -37,15 +44,30 @@ let stack;
 let fake;
 let stopping = false;
 
+/**
+ * Ctrl-C, SIGTERM, a closed terminal or output pipe. Whatever start-up step is in flight cannot
+ * start a process any more; one still running (an import) is stopped too. If this process is
+ * killed outright, the watchdog of scripts/lib/owned-processes.js stops everything instead.
+ */
 async function stopAll(exitCode) {
 	if (stopping) return;
 	stopping = true;
-	say('stopping n8n (main, workers, webhook), Redis, PostgreSQL and the fake fal …');
+	sayQuietly('stopping n8n (main, workers, webhook), Redis, PostgreSQL and the fake fal …');
 	await stack?.stop();
+	await stopOwned();
 	await fake?.close();
 	stack?.remove();
-	say('stopped');
+	sayQuietly('stopped');
 	process.exit(exitCode);
+}
+
+/** A message that must not throw when the terminal or pipe it goes to is gone. */
+function sayQuietly(message) {
+	try {
+		say(message);
+	} catch {
+		// output closed
+	}
 }
 
 async function timed(label, step) {
@@ -58,10 +80,12 @@ async function timed(label, step) {
 
 async function main() {
 	const started = Date.now();
-	process.on('SIGINT', () => stopAll(0));
-	process.on('SIGTERM', () => stopAll(0));
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stopAll(0));
+	for (const stream of [process.stdout, process.stderr]) stream.on('error', () => stopAll(1));
 
-	await timed('building the package (npm run build)', () => local.run('npm', ['run', 'build']));
+	if (!process.argv.includes('--no-build')) {
+		await timed('building the package (npm run build)', () => local.run('npm', ['run', 'build']));
+	}
 	const { nodeBin, n8nBin } = await timed('provisioning Node 24 + n8n (cached after the first run)', () => local.provision({ echo: true }));
 	await timed('packing and installing the package into .n8n-queue/', async () => {
 		await local.installPackage(await local.packPackage(path.join(LOCAL_DIR, 'pack')), LOCAL_DIR);
@@ -97,8 +121,8 @@ async function main() {
 	say(`working folder ${stack.dir}`);
 	await stack.start({
 		importData: async (s) => {
-			await s.n8nCommand(['import:credentials', '--input', local.writeTempJson('credentials', [credential])]);
-			await s.n8nCommand(['import:workflow', '--input', local.writeTempJson('workflows', workflows)]);
+			await local.n8nImport((args) => s.n8nCommand(args), 'credentials', [credential]);
+			await local.n8nImport((args) => s.n8nCommand(args), 'workflow', workflows);
 		},
 	});
 
@@ -118,6 +142,6 @@ Ctrl-C stops every process above and deletes ${stack.dir}.
 }
 
 main().catch((error) => {
-	console.error(`\x1b[31m[start:queue] ${error.message}\x1b[0m`);
+	if (!stopping) console.error(`\x1b[31m[start:queue] ${error.message}\x1b[0m`);
 	stopAll(1);
 });

@@ -11,13 +11,13 @@
  * Ctrl-C stops n8n and the fake. Options: --port 5678, --fal-port 9710, --job-ms 3000 (fake job time),
  * --dir <n8n user folder> (default .n8n-local), --no-build (use the dist/ already built).
  */
-const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const local = require('./lib/n8n-local');
 const { filterN8nOutput } = require('./lib/n8n-noise');
+const { spawnOwned, stopOwned } = require('./lib/owned-processes');
 
 const LOCAL_DIR = path.resolve(local.ROOT, textOption('dir', '.n8n-local'));
 const EXAMPLES_DIR = path.join(local.ROOT, 'examples');
@@ -39,37 +39,28 @@ function option(name, fallback) {
 
 const say = (message) => console.log(`\x1b[36m[start]\x1b[0m ${message}`);
 
-/** Children we started, stopped on exit (each leads its own process group). */
-const children = new Set();
 let stopping = false;
 
-function startChild(command, args, options) {
-	const child = spawn(command, args, { ...options, detached: true });
-	children.add(child);
-	child.on('exit', () => children.delete(child));
-	return child;
-}
-
-function killGroup(child, signal) {
-	try {
-		process.kill(-child.pid, signal);
-	} catch {
-		// already gone
-	}
-}
-
+/**
+ * Ctrl-C, SIGTERM, a closed terminal or output pipe: stops n8n, the fake fal and any command still
+ * running (and nothing starts after this). If this process is killed outright, the watchdog of
+ * scripts/lib/owned-processes.js stops them instead.
+ */
 async function stopAll(exitCode) {
 	if (stopping) return;
 	stopping = true;
-	if (children.size) say('stopping n8n and the fake fal …');
-	const exited = [...children].map((child) => new Promise((resolve) => child.once('exit', resolve)));
-	for (const child of children) killGroup(child, 'SIGTERM');
-	const timer = setTimeout(() => {
-		for (const child of children) killGroup(child, 'SIGKILL');
-	}, STOP_GRACE_MS);
-	await Promise.all(exited);
-	clearTimeout(timer);
+	sayQuietly('stopping n8n and the fake fal …');
+	await stopOwned({ graceMs: STOP_GRACE_MS });
 	process.exit(exitCode);
+}
+
+/** A message that must not throw when the terminal or pipe it goes to is gone. */
+function sayQuietly(message) {
+	try {
+		say(message);
+	} catch {
+		// output closed
+	}
 }
 
 async function timed(label, step) {
@@ -83,7 +74,7 @@ async function timed(label, step) {
 /** Starts the fake fal CLI and resolves with its URL once it listens. */
 function startFakeFal(port, jobMs) {
 	const cli = path.join(local.ROOT, 'test', 'fake-fal', 'cli.js');
-	const child = startChild(process.execPath, [cli, '--port', String(port), '--key', DEMO_API_KEY, '--job-ms', String(jobMs)], {
+	const child = spawnOwned(process.execPath, [cli, '--port', String(port), '--key', DEMO_API_KEY, '--job-ms', String(jobMs)], {
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});
 	return new Promise((resolve, reject) => {
@@ -121,12 +112,9 @@ async function importDemoData(ctx, fakeUrl) {
 		say('credential and example workflows unchanged since the last run: not re-imported');
 		return workflows;
 	}
-	await timed('importing the credential "Fal API (local demo)"', () =>
-		local.n8nCommand(ctx, ['import:credentials', '--input', local.writeTempJson('credentials', [credential])]),
-	);
-	await timed(`importing ${workflows.length} example workflows`, () =>
-		local.n8nCommand(ctx, ['import:workflow', '--input', local.writeTempJson('workflows', workflows)]),
-	);
+	const n8nCommand = (args) => local.n8nCommand(ctx, args);
+	await timed('importing the credential "Fal API (local demo)"', () => local.n8nImport(n8nCommand, 'credentials', [credential]));
+	await timed(`importing ${workflows.length} example workflows`, () => local.n8nImport(n8nCommand, 'workflow', workflows));
 	fs.writeFileSync(marker, fingerprint);
 	return workflows;
 }
@@ -136,8 +124,8 @@ async function main() {
 	const port = option('port', 5678);
 	const falPort = option('fal-port', 9710);
 	const jobMs = option('job-ms', 3000);
-	process.on('SIGINT', () => stopAll(0));
-	process.on('SIGTERM', () => stopAll(0));
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stopAll(0));
+	for (const stream of [process.stdout, process.stderr]) stream.on('error', () => stopAll(1));
 
 	if (!process.argv.includes('--no-build')) {
 		await timed('building the package (npm run build)', () => local.run('npm', ['run', 'build']));
@@ -164,7 +152,7 @@ async function main() {
 	const workflows = await importDemoData(ctx, fakeUrl);
 
 	say(`starting n8n on http://localhost:${port} …`);
-	const n8n = startChild(nodeBin, [n8nBin, 'start'], {
+	const n8n = spawnOwned(nodeBin, [n8nBin, 'start'], {
 		env: { ...env, N8N_RUNNERS_BROKER_PORT: String(await local.freePort()) },
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
@@ -178,7 +166,7 @@ async function main() {
 	});
 	await local.waitForHttpOk(`http://127.0.0.1:${port}/healthz/readiness`, {
 		timeoutMs: 180000,
-		isAlive: () => children.has(n8n),
+		isAlive: () => n8n.exitCode === null && n8n.signalCode === null,
 	});
 
 	const base = `http://localhost:${port}`;
@@ -194,6 +182,6 @@ Ctrl-C stops n8n and the fake fal.
 }
 
 main().catch((error) => {
-	console.error(`\x1b[31m[start] ${error.message}\x1b[0m`);
+	if (!stopping) console.error(`\x1b[31m[start] ${error.message}\x1b[0m`);
 	stopAll(1);
 });

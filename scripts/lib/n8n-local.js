@@ -4,11 +4,12 @@
  * and the end-to-end tests (test/e2e/n8nInstance.ts). Plain CommonJS so it runs on the project's
  * Node 20; n8n itself runs on the Node 24 that scripts/provision-n8n.sh installs.
  */
-const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { createRequire } = require('node:module');
+
+const { spawnOwned, removeOnExit, removeNow } = require('./owned-processes');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PACKAGE_NAME = require(path.join(ROOT, 'package.json')).name;
@@ -28,10 +29,11 @@ const DEMO_OWNER = Object.freeze({
 /**
  * Runs a command; resolves with its output, rejects (with the output in the message) on a non-zero
  * exit. `echo` streams the command's stderr to ours while it runs (progress of long steps).
+ * The command is an owned process (scripts/lib/owned-processes.js): it ends with its launcher.
  */
 function run(command, args, { cwd = ROOT, env = process.env, echo = false, input } = {}) {
 	return new Promise((resolve, reject) => {
-		const child = spawn(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+		const child = spawnOwned(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -80,6 +82,7 @@ async function packPackage(destDir) {
 async function installPackage(tarball, userFolder) {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	const packageDir = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
+	makePrivateN8nFolder(userFolder);
 	fs.rmSync(packageDir, { recursive: true, force: true });
 	fs.mkdirSync(packageDir, { recursive: true });
 	await run('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
@@ -135,7 +138,8 @@ function n8nEnv({ userFolder, n8nBin, port, hermetic = false, extra = {} }) {
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_HIRING_BANNER_ENABLED: 'false',
-		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		// n8n writes its settings file (the encryption key) 0600 and narrows an older, wider one.
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 		N8N_RUNNERS_MODE: 'internal',
 		// `n8n execute` prints the execution through the logger at level info.
 		N8N_LOG_LEVEL: 'info',
@@ -194,12 +198,39 @@ function falCredential({ id, name, apiKey, apiHost }) {
 	return { id, name, type: CREDENTIAL_TYPE, data: { apiKey, apiHost } };
 }
 
-/** Writes JSON to a temporary file for `n8n import:*`; returns the path. */
+/**
+ * Writes JSON (credentials: API keys) to a private temporary file for `n8n import:*`; returns its
+ * path. Its folder is deleted when this process ends, however it ends (removeTempJson: sooner).
+ */
 function writeTempJson(prefix, value) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+	removeOnExit(dir);
 	const file = path.join(dir, `${prefix}.json`);
-	fs.writeFileSync(file, JSON.stringify(value));
+	fs.writeFileSync(file, JSON.stringify(value), { mode: 0o600 });
 	return file;
+}
+
+/** Deletes a file from writeTempJson and its folder. */
+function removeTempJson(file) {
+	removeNow(path.dirname(file));
+}
+
+/** `n8n import:<kind> --input <temp file>`, the file deleted right after. */
+async function n8nImport(runCommand, kind, value) {
+	const file = writeTempJson(kind, value);
+	try {
+		return await runCommand([`import:${kind}`, '--input', file]);
+	} finally {
+		removeTempJson(file);
+	}
+}
+
+/** Creates an n8n user folder's `.n8n` (settings with the encryption key, database) private to us. */
+function makePrivateN8nFolder(userFolder) {
+	const dir = path.join(userFolder, '.n8n');
+	fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+	fs.chmodSync(dir, 0o700);
+	return dir;
 }
 
 /** Polls `url` until it answers 200 or `timeoutMs` passes. */
@@ -249,6 +280,9 @@ module.exports = {
 	parseExecutionJson,
 	falCredential,
 	writeTempJson,
+	removeTempJson,
+	n8nImport,
+	makePrivateN8nFolder,
 	waitForHttpOk,
 	freePort,
 };

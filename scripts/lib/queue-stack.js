@@ -8,11 +8,13 @@
  *   - `n8n start` (main: editor, REST API; production webhooks switched off, as behind a load
  *     balancer that sends /webhook* to the webhook processors), `n8n worker` ×N, `n8n webhook`.
  * Every port comes from the OS. The servers and n8n processes each lead their own process group,
- * so stop() (and a killed worker) takes their children (n8n's task runner) along.
+ * so stop() (and a killed worker) takes their children (n8n's task runner) along. They are owned
+ * processes (scripts/lib/owned-processes.js): if whoever runs the stack dies without stop(), its
+ * watchdog stops them and deletes the working folder.
  * The environment each n8n process gets is queueEnv() below; examples/deploy/docker-compose.yml
  * sets the same variables.
  */
-const { spawn, execFileSync } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const net = require('node:net');
@@ -20,6 +22,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const local = require('./n8n-local');
+const { spawnOwned, removeOnExit, removeNow, StoppingError } = require('./owned-processes');
 
 const DB_NAME = 'n8n';
 const DB_USER = 'n8n';
@@ -104,6 +107,7 @@ class QueueStack {
 		this.o = { workers: 2, say: () => {}, onLine: () => {}, env: {}, ...o };
 		this.tools = o.tools;
 		this.dir = o.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'seedance-queue-'));
+		if (!o.dir) removeOnExit(this.dir);
 		this.processes = new Map();
 		this.stopping = false;
 		this.encryptionKey = crypto.randomBytes(24).toString('base64');
@@ -123,11 +127,12 @@ class QueueStack {
 		return Array.from({ length: this.o.workers }, (_, index) => `worker${index + 1}`);
 	}
 
-	/** Spawns a process in its own group, lines to the log file and onLine. */
+	/** Spawns an owned process in its own group, lines to the log file and onLine. */
 	spawnProcess(name, command, args, options = {}) {
+		if (this.stopping) throw new StoppingError(`stopping: ${name} not started`);
 		fs.mkdirSync(this.logDir, { recursive: true });
+		const child = spawnOwned(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
 		const logFile = fs.createWriteStream(path.join(this.logDir, `${name}.log`), { flags: 'a' });
-		const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 		const entry = { name, child, exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code))) };
 		this.processes.set(name, entry);
 		for (const stream of [child.stdout, child.stderr]) {
@@ -160,12 +165,13 @@ class QueueStack {
 		const dataDir = path.join(this.dir, 'pg');
 		const user = postgresUser();
 		fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-		// PostgreSQL (run as `postgres` when we are root) must reach its folder.
-		fs.chmodSync(this.dir, 0o755);
+		// PostgreSQL (run as `postgres` when we are root) must reach its folder, but not list or read
+		// the others (each n8n user folder holds the encryption key).
+		fs.chmodSync(this.dir, 0o711);
 		if (user.uid !== undefined) fs.chownSync(dataDir, user.uid, user.gid);
 		const asUser = { ...user, cwd: dataDir, env: { PATH: process.env.PATH, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' } };
 		await new Promise((resolve, reject) => {
-			const initdb = spawn(path.join(pgBin, 'initdb'), ['-D', dataDir, '-U', DB_USER, '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'], { ...asUser, stdio: ['ignore', 'pipe', 'pipe'] });
+			const initdb = spawnOwned(path.join(pgBin, 'initdb'), ['-D', dataDir, '-U', DB_USER, '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'], { ...asUser, stdio: ['ignore', 'pipe', 'pipe'] });
 			let output = '';
 			initdb.stdout.on('data', (chunk) => (output += chunk));
 			initdb.stderr.on('data', (chunk) => (output += chunk));
@@ -174,10 +180,11 @@ class QueueStack {
 		});
 		this.pgPort = await local.freePort();
 		// A throw-away cluster: no fsync, small footprint; the socket lives in the data folder.
+		// SIGINT is PostgreSQL's fast shutdown (SIGTERM waits for every client to disconnect).
 		this.spawnProcess('postgres', path.join(pgBin, 'postgres'), [
 			'-D', dataDir, '-p', String(this.pgPort), '-k', dataDir, '-c', 'listen_addresses=127.0.0.1',
 			'-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200',
-		], asUser);
+		], { ...asUser, stopSignal: 'SIGINT' });
 		await this.waitForPostgres();
 		await local.run(path.join(pgBin, 'createdb'), ['-h', '127.0.0.1', '-p', String(this.pgPort), '-U', DB_USER, DB_NAME]);
 	}
@@ -194,6 +201,14 @@ class QueueStack {
 				await new Promise((resolve) => setTimeout(resolve, 200));
 			}
 		}
+	}
+
+	/** Runs one SQL statement on n8n's database (psql); resolves with its rows, tab-separated. */
+	async sql(statement) {
+		const { stdout } = await local.run(path.join(this.tools.pgBin, 'psql'), [
+			'-h', '127.0.0.1', '-p', String(this.pgPort), '-U', DB_USER, '-d', DB_NAME, '-At', '-F', '\t', '-c', statement,
+		]);
+		return stdout.split('\n').filter(Boolean).map((line) => line.split('\t'));
 	}
 
 	async startRedis() {
@@ -242,7 +257,7 @@ class QueueStack {
 	n8nEnv(name, extra = {}) {
 		const userFolder = path.join(this.dir, name);
 		if (!fs.existsSync(path.join(userFolder, '.n8n', 'nodes'))) {
-			fs.mkdirSync(path.join(userFolder, '.n8n'), { recursive: true });
+			local.makePrivateN8nFolder(userFolder);
 			fs.cpSync(this.o.nodesDir, path.join(userFolder, '.n8n', 'nodes'), { recursive: true });
 		}
 		this.baseEnv ??= local.n8nEnv({ userFolder, n8nBin: this.o.n8nBin, hermetic: this.o.hermetic });
@@ -354,7 +369,7 @@ class QueueStack {
 
 	/** Deletes the working folder (database, logs). */
 	remove() {
-		fs.rmSync(this.dir, { recursive: true, force: true });
+		removeNow(this.dir);
 	}
 }
 

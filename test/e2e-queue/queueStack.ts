@@ -28,6 +28,8 @@ export interface QueueStack {
 	startWorker(name: string): Promise<void>;
 	restartRedis(options?: { keepData?: boolean; downMs?: number }): Promise<void>;
 	isAlive(name: string): boolean;
+	/** One SQL statement on n8n's PostgreSQL database; its rows, as text columns. */
+	sql(statement: string): Promise<string[][]>;
 }
 
 function requireEnv(name: string): string {

@@ -9,10 +9,13 @@ const os = require('node:os');
 const path = require('node:path');
 
 const local = require('../../scripts/lib/n8n-local');
+const { removeOnExit } = require('../../scripts/lib/owned-processes');
 
 module.exports = async function globalSetup() {
 	const started = Date.now();
 	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'seedance-e2e-'));
+	// Deleted by globalTeardown, or by the watchdog if the run is killed (a bench piped into `head`).
+	if (!process.env.SEEDANCE_E2E_KEEP) removeOnExit(workDir);
 	const { nodeBin, n8nBin } = await local.provision({ echo: true });
 	const tarball = await local.packPackage(workDir);
 	const templateFolder = path.join(workDir, 'template');

@@ -3,12 +3,14 @@
  * prepared (our packed package installed as a community package, database migrated), driven through
  * n8n's own CLI (`import:credentials`, `import:workflow`, `execute --rawOutput`) or `n8n start`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const local = require('../../scripts/lib/n8n-local');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { spawnOwned, signalGroup } = require('../../scripts/lib/owned-processes');
 
 export const NODE_TYPE: string = local.NODE_TYPE;
 export const CREDENTIAL_TYPE_NAME: string = local.CREDENTIAL_TYPE;
@@ -106,7 +108,8 @@ export class N8nInstance {
 	async start(): Promise<string> {
 		const port: number = await local.freePort();
 		const env = { ...this.ctx.env, N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(await local.freePort()) };
-		const server = spawn(this.ctx.nodeBin, [this.ctx.n8nBin, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+		// Owned: stopped by the watchdog if the test run (or the bench) dies before dispose().
+		const server: ChildProcess = spawnOwned(this.ctx.nodeBin, [this.ctx.n8nBin, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
 		this.server = server;
 		let log = '';
 		server.stdout?.on('data', (chunk) => (log += chunk));
@@ -125,8 +128,8 @@ export class N8nInstance {
 		const server = this.server;
 		if (server && server.exitCode === null) {
 			const exited = new Promise((resolve) => server.once('exit', resolve));
-			server.kill('SIGTERM');
-			const forceKill = setTimeout(() => server.kill('SIGKILL'), 15000);
+			signalGroup(server, 'SIGTERM');
+			const forceKill = setTimeout(() => signalGroup(server, 'SIGKILL'), 15000);
 			await exited;
 			clearTimeout(forceKill);
 		}
