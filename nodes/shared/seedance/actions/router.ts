@@ -6,6 +6,7 @@ import { firstRefusal, type CostPlan } from '../helpers/budget';
 import { mapWithConcurrency } from '../helpers/concurrency';
 import { interruptedRequestOf, toNodeError } from '../helpers/errors';
 import { cancelOperation } from './cancel.operation';
+import { estimateCostOperation } from './estimateCost.operation';
 import { generateOperation } from './generate/execute';
 import { getResultOperation } from './getResult.operation';
 import { getStatusOperation } from './getStatus.operation';
@@ -13,6 +14,7 @@ import type { Operation } from './types';
 
 const OPERATIONS: Record<string, Operation> = {
 	generate: generateOperation,
+	estimateCost: estimateCostOperation,
 	getStatus: getStatusOperation,
 	getResult: getResultOperation,
 	cancel: cancelOperation,

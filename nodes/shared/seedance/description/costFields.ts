@@ -3,6 +3,9 @@ import type { INodeProperties } from 'n8n-workflow';
 /** Operations that send jobs to fal and so can be capped (another operation adds itself here). */
 export const CAPPED_OPERATIONS = ['generate'];
 
+/** Operations that show Generate Video's fields: Generate Video itself, and Estimate Cost. */
+export const GENERATE_FIELD_OPERATIONS = ['generate', 'estimateCost'];
+
 /** Options → the budget guard (helpers/budget.ts): checked before anything is uploaded or sent. */
 export const budgetOptions: INodeProperties[] = [
 	{

@@ -13,11 +13,11 @@ import {
 	type Resolution,
 } from '../../schema';
 import { DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEOUT_SECONDS, MAX_CONCURRENCY } from '../helpers/parameters';
-import { budgetOptions } from './costFields';
+import { budgetOptions, GENERATE_FIELD_OPERATIONS } from './costFields';
 import { KIND_TEXT } from './kinds';
 import { referenceFields } from './referenceFields';
 
-const onGenerate = { show: { operation: ['generate'] } };
+const onGenerate = { show: { operation: GENERATE_FIELD_OPERATIONS } };
 const onGenerateMode = (...mode: string[]) => ({ show: { operation: ['generate'], mode } });
 
 // n8n's scanner (eslint-plugin-n8n-nodes-base) reads a `default` written as `DEFAULTS.x` or `a ? b : c` as
@@ -49,7 +49,7 @@ function resolutionFields(kind: Kind): INodeProperties[] {
 		default: defaultResolution,
 		description: 'Output resolution. Price and generation time grow with the pixel count.',
 		options: resolutions.map((value) => ({ name: RESOLUTION_LABELS[value], value })),
-		displayOptions: { show: { operation: ['generate'], tier: tiers } },
+		displayOptions: { show: { operation: GENERATE_FIELD_OPERATIONS, tier: tiers } },
 	}));
 }
 
@@ -59,7 +59,7 @@ function imageSourceFields(prefix: 'image' | 'endImage', label: string, optional
 		{ name: 'URL', value: 'url', description: 'A public http(s) URL or a data: URI' },
 		{ name: 'Binary Property', value: 'binary', description: 'An image in the incoming item, uploaded to fal storage first' },
 	];
-	const show = (source: string) => ({ show: { operation: ['generate'], [`${prefix}Source`]: [source] } });
+	const show = (source: string) => ({ show: { operation: GENERATE_FIELD_OPERATIONS, [`${prefix}Source`]: [source] } });
 	const defaultSource = optional ? 'none' : 'url';
 	return [
 		{
@@ -139,7 +139,7 @@ export function generateFields(kind: Kind): INodeProperties[] {
 				description: 'Submit and return the request ID at once; fal calls your webhook when the video is ready',
 			},
 		],
-		displayOptions: onGenerate,
+		displayOptions: { show: { operation: ['generate'] } },
 	},
 	{
 		displayName:

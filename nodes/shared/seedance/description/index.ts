@@ -15,6 +15,12 @@ function operationField(kind: Kind): INodeProperties {
 		default: 'generate',
 		options: [
 			{ name: 'Generate Video', value: 'generate', action: text.generateAction, description: text.generateDescription },
+			{
+				name: 'Estimate Cost',
+				value: 'estimateCost',
+				action: 'Estimate the cost of videos',
+				description: "What Generate Video would cost for each item and in all, at fal's current prices. Nothing is generated.",
+			},
 			{ name: 'Get Status', value: 'getStatus', action: 'Get the status of a request', description: 'Queue position, state and logs of a submitted request' },
 			{ name: 'Get Result', value: 'getResult', action: 'Get the result of a request', description: 'The video of a finished request' },
 			{ name: 'Cancel', value: 'cancel', action: 'Cancel a request', description: 'Stop a queued or running request' },

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { REFERENCE_LIMITS, type MediaKind } from '../../schema';
+import { GENERATE_FIELD_OPERATIONS } from './costFields';
 
 const MEGABYTE = 1024 * 1024;
 
@@ -27,7 +28,7 @@ export function referenceFields(media: MediaKind): INodeProperties[] {
 	const limit = REFERENCE_LIMITS[media];
 	const { one, many } = NOUN[media];
 	const prefix = REFERENCE_PARAMETER[media];
-	const show = (source: string) => ({ show: { operation: ['generate'], [`${prefix}Source`]: [source] } });
+	const show = (source: string) => ({ show: { operation: GENERATE_FIELD_OPERATIONS, [`${prefix}Source`]: [source] } });
 	return [
 		{
 			displayName: limit.label,
@@ -41,7 +42,7 @@ export function referenceFields(media: MediaKind): INodeProperties[] {
 				{ name: `All ${one} Binaries of the Item`, value: 'allBinaries', description: `Every ${one.toLowerCase()} binary of the incoming item, in its order, uploaded to fal storage` },
 			],
 			description: `${limitText(media)}. Named @${limit.tag}1, @${limit.tag}2… in the prompt, in this order.`,
-			displayOptions: { show: { operation: ['generate'] } },
+			displayOptions: { show: { operation: GENERATE_FIELD_OPERATIONS } },
 		},
 		{
 			displayName: `${one} URLs`,
