@@ -45,7 +45,7 @@ beforeAll(async () => {
 		jobMs: 120,
 		// Nothing listens at the harness's resume URL; the tests deliver the recorded callbacks.
 		webhookRetries: 0,
-		behaviour: (input: { prompt: string }) => (input.prompt.includes('slow') ? { jobMs: SLOW_JOB_MS } : undefined),
+		behaviour: (input: { prompt?: string }) => (input.prompt?.includes('slow') ? { jobMs: SLOW_JOB_MS } : undefined),
 	});
 });
 afterAll(async () => {
@@ -528,5 +528,46 @@ describe('Submit and Wait for Webhook at scale: O(N) status checks, one resume, 
 		// fal's own hosts cannot be reached from the test machine: 503, and fal delivers again.
 		expect(delivery.answer).toMatchObject({ status: 503, body: { error: 'jwks-unavailable' } });
 		expect(fake.requests('jwks')).toHaveLength(0);
+	});
+});
+
+describe('Complete Draft, Submit and Wait for Webhook', () => {
+	async function startCompleting(draftIds: string[], continueOnFail = false): Promise<Waiting> {
+		const items = draftIds.map((draftId) => ({ json: { draftId } }));
+		const parameters = { ...webhookParameters(), operation: 'completeDraft', draftId: '={{ $json.draftId }}' };
+		credentials.falApi.apiHost = fake.url;
+		const result = await runSeedance(fake, parameters, { items, continueOnFail });
+		return { result, items, continueOnFail, parameters };
+	}
+
+	test("the draft/complete job's callback resumes the node with the 1080p video as binary", async () => {
+		const draft = fake.drafts.create({ ownerKey: API_KEY, seed: 31 });
+		const waiting = await startCompleting([draft.draftId]);
+		expect(waiting.result.error?.message).toBeUndefined();
+		expect(waiting.result.status).toBe('waiting');
+		const [requestId] = requestIdsOf(waiting.result);
+		expect(fake.jobs.get(requestId)?.webhookUrl).toBe(waiting.result.resumeUrl);
+
+		const delivery = await resumeFromCallback(waiting, await callbackFor(requestId));
+		expect(delivery.run?.status).toBe('success');
+		const [item] = outputOf(delivery.run as IRun);
+		expect(item.json).toMatchObject({
+			requestId,
+			endpoint: 'bytedance/seedance-2.5/draft/complete',
+			status: 'COMPLETED',
+			seed: 31,
+			completedDraftId: draft.draftId,
+			parameters: { draft_id: draft.draftId },
+		});
+		expect(await readBinary(item.binary?.data as unknown as IDataObject)).toEqual(SAMPLE_VIDEO);
+	});
+
+	test('an expired draft resumes the node with an error naming the Draft ID field and the item', async () => {
+		const old = fake.drafts.create({ ownerKey: API_KEY, createdAt: fake.drafts.clock.now() - 8 * 24 * 60 * 60 * 1000 });
+		const waiting = await startCompleting([old.draftId]);
+		const delivery = await resumeFromCallback(waiting, await callbackFor(requestIdsOf(waiting.result)[0]));
+
+		expect(delivery.run?.status).toBe('error');
+		expect(delivery.run?.data.resultData.error?.message).toBe(`Draft ID: draft "${old.draftId}" has expired [item 0]`);
 	});
 });

@@ -134,6 +134,8 @@ export const FAL_FIELD_LABELS: Record<string, string> = {
 	end_user_id: 'End User ID',
 	bitrate_mode: 'Bitrate Mode',
 	codec: 'Codec',
+	draft: 'Draft (480p Preview)',
+	draft_id: 'Draft ID',
 };
 
 /** The fields every kind shares. */
@@ -169,6 +171,8 @@ export type FamilyInput = TextToVideoInput | ImageToVideoInput | ReferenceToVide
 export interface SeedanceOutput {
 	video: { url: string; content_type?: string; file_name?: string; file_size?: number };
 	seed?: number;
+	/** Seedance 2.5 with `draft: true` only: the draft that draft/complete renders at 1080p [OA][LL]. */
+	draft_id?: string;
 }
 
 const MEGABYTE = 1024 * 1024;

@@ -1,3 +1,4 @@
 export * from './family';
 export * from './cost';
 export * from './references';
+export * from './drafts';

@@ -6,6 +6,7 @@ import { firstRefusal, type CostPlan } from '../helpers/budget';
 import { mapWithConcurrency } from '../helpers/concurrency';
 import { interruptedRequestOf, toNodeError } from '../helpers/errors';
 import { cancelOperation } from './cancel.operation';
+import { completeDraftOperation } from './completeDraft.operation';
 import { estimateCostOperation } from './estimateCost.operation';
 import { generateOperation } from './generate/execute';
 import { getResultOperation } from './getResult.operation';
@@ -18,6 +19,7 @@ const OPERATIONS: Record<string, Operation> = {
 	getStatus: getStatusOperation,
 	getResult: getResultOperation,
 	cancel: cancelOperation,
+	completeDraft: completeDraftOperation,
 };
 
 /**

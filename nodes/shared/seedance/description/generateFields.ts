@@ -18,7 +18,10 @@ import { KIND_TEXT } from './kinds';
 import { referenceFields } from './referenceFields';
 
 const onGenerate = { show: { operation: GENERATE_FIELD_OPERATIONS } };
-const onGenerateMode = (...mode: string[]) => ({ show: { operation: ['generate'], mode } });
+/** The operations that make a video and run in a Mode: Generate Video and Complete Draft. */
+export const VIDEO_OPERATIONS = ['generate', 'completeDraft'];
+const onVideoOperation = { show: { operation: VIDEO_OPERATIONS } };
+const onVideoOperationMode = (...mode: string[]) => ({ show: { operation: VIDEO_OPERATIONS, mode } });
 
 // n8n's scanner (eslint-plugin-n8n-nodes-base) reads a `default` written as `DEFAULTS.x` or `a ? b : c` as
 // missing, and wants a boolean literal for a boolean: identifiers from the schema, and a test
@@ -139,7 +142,7 @@ export function generateFields(kind: Kind): INodeProperties[] {
 				description: 'Submit and return the request ID at once; fal calls your webhook when the video is ready',
 			},
 		],
-		displayOptions: { show: { operation: ['generate'] } },
+		displayOptions: onVideoOperation,
 	},
 	{
 		displayName:
@@ -147,7 +150,7 @@ export function generateFields(kind: Kind): INodeProperties[] {
 		name: 'waitForWebhookNotice',
 		type: 'notice',
 		default: '',
-		displayOptions: onGenerateMode('waitForWebhook'),
+		displayOptions: onVideoOperationMode('waitForWebhook'),
 	},
 	{
 		displayName: 'Prompt',
@@ -195,7 +198,7 @@ export function generateFields(kind: Kind): INodeProperties[] {
 		default: '',
 		placeholder: 'https://n8n.example.com/webhook/…/seedance',
 		description: 'Where fal POSTs the result when the video is ready: the production URL of a Seedance Trigger or Webhook node. Leave empty to check later with Get Status / Get Result.',
-		displayOptions: onGenerateMode('submitOnly'),
+		displayOptions: onVideoOperationMode('submitOnly'),
 	},
 	{
 		displayName: 'Additional Fields',
@@ -278,7 +281,7 @@ export const generateOptions: INodeProperties = {
 	type: 'collection',
 	placeholder: 'Add Option',
 	default: {},
-	displayOptions: { show: { operation: ['generate', 'getResult'] } },
+	displayOptions: { show: { operation: [...VIDEO_OPERATIONS, 'getResult'] } },
 	options: [
 		...outputOptions,
 		{
@@ -290,7 +293,7 @@ export const generateOptions: INodeProperties = {
 			description:
 				"How long to wait for each video. When it passes, the fal job is cancelled and the item fails. At most 86400 (24 hours) for Wait for Completion; Submit and Wait for Webhook allows up to n8n's own limit for a waiting execution.",
 			hint: 'In Submit and Wait for Webhook mode, stopping the waiting execution does not cancel the fal jobs (n8n 2.41 runs no node code then): use the Cancel operation with their request IDs.',
-			displayOptions: { show: { '/operation': ['generate'] } },
+			displayOptions: { show: { '/operation': VIDEO_OPERATIONS } },
 		},
 		{
 			displayName: 'Concurrency',
@@ -299,7 +302,7 @@ export const generateOptions: INodeProperties = {
 			typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 			default: DEFAULT_CONCURRENCY,
 			description: 'How many items are generated at the same time. fal allows 2 at once for new accounts and more as credits are bought; extra requests wait in fal\'s queue.',
-			displayOptions: { show: { '/operation': ['generate'] } },
+			displayOptions: { show: { '/operation': VIDEO_OPERATIONS } },
 		},
 		...budgetOptions,
 		{
@@ -312,7 +315,7 @@ export const generateOptions: INodeProperties = {
 			],
 			default: 'normal',
 			description: "Priority of these requests in fal's queue, among your own requests (sent as X-Fal-Queue-Priority)",
-			displayOptions: { show: { '/operation': ['generate'] } },
+			displayOptions: { show: { '/operation': VIDEO_OPERATIONS } },
 		},
 		{
 			displayName: 'Webhook Keys URL (JWKS)',
@@ -322,7 +325,7 @@ export const generateOptions: INodeProperties = {
 			placeholder: 'https://rest.fal.ai/.well-known/jwks.json',
 			description:
 				"Where fal's webhook signing keys are published. Empty: fal's own (rest.fal.ai, then rest.alpha.fal.ai). Set it only for a fal stand-in (the offline demo, tests).",
-			displayOptions: { show: { '/operation': ['generate'], '/mode': ['waitForWebhook'] } },
+			displayOptions: { show: { '/operation': VIDEO_OPERATIONS, '/mode': ['waitForWebhook'] } },
 		},
 	],
 };

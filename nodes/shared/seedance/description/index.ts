@@ -24,6 +24,12 @@ function operationField(kind: Kind): INodeProperties {
 			{ name: 'Get Status', value: 'getStatus', action: 'Get the status of a request', description: 'Queue position, state and logs of a submitted request' },
 			{ name: 'Get Result', value: 'getResult', action: 'Get the result of a request', description: 'The video of a finished request' },
 			{ name: 'Cancel', value: 'cancel', action: 'Cancel a request', description: 'Stop a queued or running request' },
+			{
+				name: 'Complete Draft',
+				value: 'completeDraft',
+				action: 'Complete a draft at 1080p',
+				description: 'Render a Seedance 2.5 draft (a 480p preview) at 1080p',
+			},
 		],
 	};
 }

@@ -14,6 +14,17 @@ export const requestFields: INodeProperties[] = [
 		displayOptions: onLookup,
 	},
 	{
+		displayName: 'Draft ID',
+		name: 'draftId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '{{ $json.draftId }}',
+		description:
+			'The draftId of a Seedance 2.5 Generate Video run with "Draft (480p Preview)" on. fal renders that draft at 1080p, within 7 days of the draft and with the same fal account.',
+		displayOptions: { show: { operation: ['completeDraft'] } },
+	},
+	{
 		displayName: 'Include Logs',
 		name: 'includeLogs',
 		type: 'boolean',

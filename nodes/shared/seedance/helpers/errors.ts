@@ -1,6 +1,6 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
-import { FAL_FIELD_LABELS } from '../../schema';
+import { DRAFT_LIFETIME_DAYS, FAL_FIELD_LABELS } from '../../schema';
 import { SubmitInterruptedError } from '../../transport';
 import { DownloadRefusedError } from '../../transport/downloadPolicy';
 import { redactSecret } from './secrets';
@@ -145,6 +145,34 @@ function describeFalError(error: FalLikeError, context: string): { message: stri
 	};
 }
 
+const DRAFT_EXPIRED_PATTERN = /expire/i;
+
+/**
+ * fal refusing a draft_id (draft/complete): an unknown ID, a draft older than 7 days, or another
+ * account's draft. fal's exact wording is not documented, so any 4xx entry on `draft_id` counts.
+ */
+function describeDraftRefusal(error: FalLikeError, itemIndex: number): { message: string; description: string } | undefined {
+	if (error.status < 400 || error.status >= 500) return undefined;
+	const detail = detailOf(error.body);
+	const entry = Array.isArray(detail) ? detail.find((candidate) => (candidate.loc ?? []).includes('draft_id')) : undefined;
+	if (!entry) return undefined;
+	const draftId = typeof (entry as { input?: unknown }).input === 'string' ? ` "${(entry as { input: string }).input}"` : '';
+	const falText = entry.msg ?? entry.type ?? 'refused';
+	const requestNote = error.requestId ? ` Request ID: ${error.requestId}.` : '';
+	if (DRAFT_EXPIRED_PATTERN.test(`${entry.type ?? ''} ${falText}`)) {
+		return {
+			message: `Draft ID: draft${draftId} has expired [item ${itemIndex}]`,
+			description: `fal completes a draft within ${DRAFT_LIFETIME_DAYS} days of its creation (fal: "${falText}"). Make a new draft with Generate Video ("Draft (480p Preview)" on) and complete that one.${requestNote}`,
+		};
+	}
+	return {
+		message: `Draft ID: fal has no draft${draftId} for this account [item ${itemIndex}]`,
+		description:
+			`fal: "${falText}". The Draft ID must come from a Seedance 2.5 Generate Video run with "Draft (480p Preview)" on, made with a key of the same fal account as this credential, ` +
+			`within the last ${DRAFT_LIFETIME_DAYS} days. Check what the Draft ID field maps (e.g. {{ $json.draftId }}).${requestNote}`,
+	};
+}
+
 /** Where an error of an item stopped mid-job keeps its fal request id (see `interruptedRequestOf`). */
 const INTERRUPTED_REQUEST_KEY = 'interruptedRequestId';
 
@@ -188,7 +216,7 @@ export function toNodeError(
 		return nodeError;
 	}
 	if (isFalError(error)) {
-		const { message, description } = describeFalError(error, context);
+		const { message, description } = describeDraftRefusal(error, itemIndex) ?? describeFalError(error, context);
 		const response: JsonObject = { status: error.status, detail: clean(JSON.stringify(detailOf(error.body) ?? null)) };
 		return new NodeApiError(node, response, {
 			itemIndex,

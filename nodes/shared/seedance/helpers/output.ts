@@ -49,8 +49,18 @@ export function describeTimings(timings: JobTimings): IDataObject {
 	};
 }
 
+/** What was sent for a request, as its output items show it. */
+export interface SubmittedFields {
+	parameters: IDataObject;
+	estimatedCostUsd?: number;
+	/** The estimate's details (costFields). */
+	cost?: IDataObject;
+	/** Operation-specific fields, e.g. the draft a Complete Draft request rendered. */
+	outputFields?: IDataObject;
+}
+
 /** The JSON of a finished generation, the same for every mode and for Get Result. */
-export function describeResult(job: FalJob, tier: Variant | undefined, output: SeedanceOutput, built?: BuiltInput, plan?: ItemPlan): IDataObject {
+export function describeResult(job: FalJob, tier: Variant | undefined, output: SeedanceOutput, submitted?: SubmittedFields): IDataObject {
 	const json: IDataObject = {
 		requestId: job.requestId,
 		endpoint: job.endpoint,
@@ -64,9 +74,13 @@ export function describeResult(job: FalJob, tier: Variant | undefined, output: S
 			fileSize: output.video?.file_size,
 		},
 	};
-	if (built) {
-		json.parameters = describeParameters(built.input);
-		if (tier) Object.assign(json, costFields(plan, tier, built));
+	// A Seedance 2.5 draft (draft: true): the ID Complete Draft renders at 1080p.
+	if (typeof output.draft_id === 'string') json.draftId = output.draft_id;
+	if (submitted) {
+		json.parameters = submitted.parameters;
+		json.estimatedCostUsd = submitted.estimatedCostUsd;
+		if (submitted.cost !== undefined) json.cost = submitted.cost;
+		Object.assign(json, submitted.outputFields);
 	}
 	return json;
 }

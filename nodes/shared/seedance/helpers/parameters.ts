@@ -148,7 +148,8 @@ function checkWaitTimeout(ctx: IExecuteFunctions, itemIndex: number, seconds: nu
 	if (!Number.isFinite(seconds) || seconds <= 0) {
 		throw new InputError('Wait Timeout', `"${String(raw)}" is not a positive number of seconds`);
 	}
-	const mode = ctx.getNodeParameter('operation', itemIndex, '') === 'generate' ? String(ctx.getNodeParameter('mode', itemIndex, '')) : '';
+	const operation = String(ctx.getNodeParameter('operation', itemIndex, ''));
+	const mode = operation === 'generate' || operation === 'completeDraft' ? String(ctx.getNodeParameter('mode', itemIndex, '')) : '';
 	if (mode === 'waitForWebhook') {
 		const maxSeconds = Math.floor((N8N_WAIT_FOREVER_MS - Date.now()) / 1000) - 1;
 		if (seconds > maxSeconds) {

@@ -136,10 +136,7 @@ async function resultItem(
 	const falJob: FalJob = { endpoint: job.endpoint, requestId: job.requestId };
 	const { data: output } = await client.queue.result<SeedanceOutput>(job.endpoint, { requestId: job.requestId });
 	const json: IDataObject = {
-		...describeResult(falJob, findVariantByEndpoint(job.endpoint), output),
-		parameters: job.parameters,
-		estimatedCostUsd: job.estimatedCostUsd,
-		cost: job.cost,
+		...describeResult(falJob, findVariantByEndpoint(job.endpoint), output, job),
 		timings: describeTimings(timings),
 	};
 	const policy = { extraHosts: job.output.allowedDownloadHosts ?? [], apiHost: normaliseApiHost(apiHost) };

@@ -17,13 +17,16 @@ export interface WaitingJob {
 	itemIndex: number;
 	requestId: string;
 	endpoint: string;
-	tier: string;
+	/** The family tier, when the request is a generation (not for draft/complete). */
+	tier?: string;
 	submittedAt: number;
 	/** As `describeParameters` shows them (data URIs shortened), for the output JSON. */
 	parameters: IDataObject;
 	estimatedCostUsd?: number;
 	/** The estimate's details (helpers/output.ts costFields), carried to the resumed output. */
 	cost?: IDataObject;
+	/** Operation-specific output fields (e.g. the draft a Complete Draft request rendered). */
+	outputFields?: IDataObject;
 	/** This item's Options → output fields, read at submit time (expressions may differ per item). */
 	output: { binaryPropertyName: string; fileName?: string; returnUrlOnly: boolean; allowedDownloadHosts?: string[] };
 }

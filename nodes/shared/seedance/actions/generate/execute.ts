@@ -3,13 +3,13 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { SeedanceOutput } from '../../../schema';
 import { InputError } from '../../helpers/errors';
 import { assertWithinVideoCap, guardBudget } from '../../helpers/budget';
-import { costFields, describeParameters, describeResult, describeTimings } from '../../helpers/output';
-import { readGenerateOptions, readGenerateRequest } from '../../helpers/parameters';
+import { describeResult, describeTimings } from '../../helpers/output';
+import { readGenerateOptions } from '../../helpers/parameters';
 import { waitForCompletion, type FalJob, type JobTimings } from '../../helpers/queue';
 import { logSubmitted } from '../../helpers/submitLog';
 import { downloadPolicyOf, videoOutputItem } from '../../helpers/video';
 import type { ItemContext, Operation } from '../types';
-import { buildInput } from './buildInput';
+import { prepareGeneration, type PrepareSubmission } from './submission';
 import { submitAndWaitForWebhook } from './waitForWebhook';
 
 export type GenerateMode = 'waitForCompletion' | 'waitForWebhook' | 'submitOnly';
@@ -23,64 +23,69 @@ function readWebhookUrl(ctx: IExecuteFunctions, itemIndex: number): string | und
 	return url;
 }
 
-async function submitOnly(item: ItemContext): Promise<INodeExecutionData[]> {
-	const { ctx, client, itemIndex, kind, signal, plan } = item;
+async function submitOnly(item: ItemContext, prepare: PrepareSubmission): Promise<INodeExecutionData[]> {
+	const { ctx, client, itemIndex, signal, plan } = item;
 	assertWithinVideoCap(plan);
-	const request = readGenerateRequest(ctx, itemIndex, kind);
 	const webhookUrl = readWebhookUrl(ctx, itemIndex);
 	const { queuePriority } = readGenerateOptions(ctx, itemIndex);
-	const built = await buildInput(ctx, client, itemIndex, request);
-	const { input } = built;
-	const submitted = await client.queue.submit(request.tier.endpoint, { input, webhookUrl, priority: queuePriority, abortSignal: signal });
+	const submission = await prepare(item);
+	const submitted = await client.queue.submit(submission.endpoint, { input: submission.input, webhookUrl, priority: queuePriority, abortSignal: signal });
 	return [
 		{
 			json: {
 				requestId: submitted.request_id,
-				endpoint: request.tier.endpoint,
-				tier: request.tier.id,
+				endpoint: submission.endpoint,
+				tier: submission.tier?.id,
 				status: submitted.status,
 				queuePosition: submitted.queue_position,
 				statusUrl: submitted.status_url,
 				responseUrl: submitted.response_url,
 				cancelUrl: submitted.cancel_url,
 				webhookUrl,
-				parameters: describeParameters(input),
-				...costFields(plan, request.tier, built),
+				parameters: submission.parameters,
+				estimatedCostUsd: submission.estimatedCostUsd,
+				...(submission.cost !== undefined ? { cost: submission.cost } : {}),
+				...submission.outputFields,
 			},
 			pairedItem: { item: itemIndex },
 		},
 	];
 }
 
-async function generateAndWait(item: ItemContext): Promise<INodeExecutionData[]> {
-	const { ctx, client, itemIndex, kind, signal, plan } = item;
+async function submitAndWait(item: ItemContext, prepare: PrepareSubmission): Promise<INodeExecutionData[]> {
+	const { ctx, client, itemIndex, signal, plan } = item;
 	assertWithinVideoCap(plan);
 	const options = readGenerateOptions(ctx, itemIndex);
-	const request = readGenerateRequest(ctx, itemIndex, kind);
-	const built = await buildInput(ctx, client, itemIndex, request);
-	const { input } = built;
+	const submission = await prepare(item);
 
 	const timings: JobTimings = { submittedAt: Date.now() };
-	const submitted = await client.queue.submit(request.tier.endpoint, { input, priority: options.queuePriority, abortSignal: signal });
-	const job: FalJob = { endpoint: request.tier.endpoint, requestId: submitted.request_id };
+	const submitted = await client.queue.submit(submission.endpoint, { input: submission.input, priority: options.queuePriority, abortSignal: signal });
+	const job: FalJob = { endpoint: submission.endpoint, requestId: submitted.request_id };
 	logSubmitted(ctx, job.requestId, itemIndex, job.endpoint);
 	const deadline = timings.submittedAt + options.waitTimeoutSeconds * 1000;
 	await waitForCompletion(client, job, timings, { deadline, signal }, options.waitTimeoutSeconds);
 
 	const { data: output } = await client.queue.result<SeedanceOutput>(job.endpoint, { requestId: job.requestId, abortSignal: signal });
-	const json = { ...describeResult(job, request.tier, output, built, plan), timings: describeTimings(timings) };
+	const json = { ...describeResult(job, submission.tier, output, submission), timings: describeTimings(timings) };
 	const policy = await downloadPolicyOf(ctx, options.allowedDownloadHosts);
 	return [await videoOutputItem(ctx, json, output, job.requestId, itemIndex, options, policy, signal)];
+}
+
+/**
+ * Runs one item in the node's Mode (Wait for Completion, Submit and Wait for Webhook, Submit
+ * Only): the same submit, wait, cancel, timeout and binary output for every operation that makes
+ * a video; `prepare` says what to submit.
+ */
+export async function runInMode(item: ItemContext, prepare: PrepareSubmission): Promise<INodeExecutionData[]> {
+	const mode = item.ctx.getNodeParameter('mode', item.itemIndex) as GenerateMode;
+	if (mode === 'submitOnly') return await submitOnly(item, prepare);
+	if (mode === 'waitForWebhook') return await submitAndWaitForWebhook(item, prepare);
+	return await submitAndWait(item, prepare);
 }
 
 export const generateOperation: Operation = {
 	activity: 'generating the video',
 	concurrency: (ctx) => readGenerateOptions(ctx).concurrency,
 	beforeBatch: async ({ ctx, client, kind, signal }) => await guardBudget(ctx, client, kind, signal),
-	execute: async (item) => {
-		const mode = item.ctx.getNodeParameter('mode', item.itemIndex) as GenerateMode;
-		if (mode === 'submitOnly') return await submitOnly(item);
-		if (mode === 'waitForWebhook') return await submitAndWaitForWebhook(item);
-		return await generateAndWait(item);
-	},
+	execute: async (item) => await runInMode(item, prepareGeneration),
 };

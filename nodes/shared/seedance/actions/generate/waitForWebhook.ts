@@ -9,13 +9,12 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { InputError, toNodeError } from '../../helpers/errors';
 import { assertWithinVideoCap } from '../../helpers/budget';
-import { costFields, describeParameters } from '../../helpers/output';
-import { readGenerateOptions, readGenerateRequest } from '../../helpers/parameters';
+import { readGenerateOptions } from '../../helpers/parameters';
 import { cancelQuietly, type FalJob } from '../../helpers/queue';
 import { normaliseApiHost, type FalCredentials } from '../../../transport';
 import { saveWaitState, type WaitingJob, type WaitState } from '../../webhook/waitState';
 import type { ItemContext } from '../types';
-import { buildInput } from './buildInput';
+import type { PrepareSubmission } from './submission';
 
 /** fal refuses a start timeout of 1 s or less (fal-protocol.md §1). */
 const MIN_START_TIMEOUT_SECONDS = 2;
@@ -91,18 +90,16 @@ async function cancelBatch(ctx: IExecuteFunctions, item: ItemContext, batch: Bat
 	await Promise.all(batch.state.jobs.map(async (job) => await cancelQuietly(item.client, { endpoint: job.endpoint, requestId: job.requestId })));
 }
 
-async function submitItem(item: ItemContext, batch: Batch): Promise<INodeExecutionData[]> {
-	const { ctx, client, itemIndex, kind, signal, plan } = item;
+async function submitItem(item: ItemContext, batch: Batch, prepare: PrepareSubmission): Promise<INodeExecutionData[]> {
+	const { ctx, client, itemIndex, signal, plan } = item;
 	assertWithinVideoCap(plan);
-	const request = readGenerateRequest(ctx, itemIndex, kind);
 	const { binaryPropertyName, fileName, returnUrlOnly, queuePriority, allowedDownloadHosts } = readGenerateOptions(ctx, itemIndex);
 	const webhookUrl = readResumeUrl(ctx, itemIndex, batch.usesFal);
-	const built = await buildInput(ctx, client, itemIndex, request);
-	const { input } = built;
+	const submission = await prepare(item);
 	const submittedAt = Date.now();
 	const startTimeout = Math.max(MIN_START_TIMEOUT_SECONDS, Math.floor((batch.state.deadline - submittedAt) / 1000));
-	const submitted = await client.queue.submit(request.tier.endpoint, { input, webhookUrl, startTimeout, priority: queuePriority, abortSignal: signal });
-	const job: FalJob = { endpoint: request.tier.endpoint, requestId: submitted.request_id };
+	const submitted = await client.queue.submit(submission.endpoint, { input: submission.input, webhookUrl, startTimeout, priority: queuePriority, abortSignal: signal });
+	const job: FalJob = { endpoint: submission.endpoint, requestId: submitted.request_id };
 	if (signal.aborted || batch.stopped) {
 		// Another item failed while this one was being submitted: nobody will wait for this job.
 		await cancelQuietly(client, job);
@@ -112,10 +109,12 @@ async function submitItem(item: ItemContext, batch: Batch): Promise<INodeExecuti
 		itemIndex,
 		requestId: job.requestId,
 		endpoint: job.endpoint,
-		tier: request.tier.id,
+		tier: submission.tier?.id,
 		submittedAt,
-		parameters: describeParameters(input),
-		...costFields(plan, request.tier, built),
+		parameters: submission.parameters,
+		estimatedCostUsd: submission.estimatedCostUsd,
+		cost: submission.cost,
+		outputFields: submission.outputFields,
 		output: { binaryPropertyName, fileName, returnUrlOnly, allowedDownloadHosts },
 	};
 	batch.state.jobs.push(waiting);
@@ -131,11 +130,11 @@ async function submitItem(item: ItemContext, batch: Batch): Promise<INodeExecuti
  * Submits one item. When the last item of the run is settled and at least one job is at fal, the
  * request ids and the time-limit error go on the execution, and the execution is put to wait.
  */
-export async function submitAndWaitForWebhook(item: ItemContext): Promise<INodeExecutionData[]> {
+export async function submitAndWaitForWebhook(item: ItemContext, prepare: PrepareSubmission): Promise<INodeExecutionData[]> {
 	const { ctx, itemIndex } = item;
 	const batch = await batchOf(ctx);
 	try {
-		return await submitItem(item, batch);
+		return await submitItem(item, batch, prepare);
 	} catch (error) {
 		const nodeError = toNodeError(ctx.getNode(), error, itemIndex, batch.apiKey, 'submitting the video');
 		if (ctx.continueOnFail()) {
