@@ -10,7 +10,8 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { isFalRequestId } from '../shared/transport/requestId';
-import { FAL_JWKS_URLS } from '../shared/webhookVerification/jwksCache';
+import { FAL_JWKS_URLS, sharedReplayGuard } from '../shared/webhookVerification/jwksCache';
+import type { VerifySuccess } from '../shared/webhookVerification/signature';
 import { parseHostList } from '../shared/transport/downloadPolicy';
 import { checkFalSignature, errorMessage, parseJsonBody, readWebhookDelivery, respond } from '../shared/webhookVerification/request';
 import { DEFAULT_TIER, getVariant } from '../shared/schema';
@@ -25,7 +26,7 @@ import {
 	type FalWebhookStatus,
 } from './falWebhookPayload';
 import { confirmWithFal } from './confirmWithFal';
-import { claimDelivery, DEDUPE_WINDOW_MS, markDelivered, releaseDelivery } from './deliveredRequests';
+import { claimDelivery, DEDUPE_WINDOW_MS, markDelivered, releaseDelivery, writeDeliveredRecord } from './deliveredRequests';
 
 /**
  * fal's queue reads results by owner/app and ignores the endpoint path (fal-protocol.md §1), so
@@ -164,6 +165,7 @@ export class SeedanceTrigger implements INodeType {
 		const delivery = await readWebhookDelivery(this);
 		const options = this.getNodeParameter('options', {}) as { jwksUrl?: string; allowedDownloadHosts?: string };
 
+		let verified: VerifySuccess | undefined;
 		if (this.getNodeParameter('verifySignature', true) as boolean) {
 			// A replay of the very same signed call answers 200 (duplicate) and runs nothing.
 			const check = await checkFalSignature(this, delivery, { jwksUrls: jwksUrlsFor(options.jwksUrl) });
@@ -171,13 +173,23 @@ export class SeedanceTrigger implements INodeType {
 				respond(this, check.refusal.statusCode, check.refusal.body);
 				return { noWebhookResponse: true };
 			}
+			verified = check.delivery;
 		}
+		/**
+		 * Any answer but 2xx makes fal deliver again, and a retry within the same second carries the
+		 * very same signature (Ed25519 is deterministic): the replay record must not turn it into a
+		 * "duplicate" of a call that ran nothing, as the resume path (receiveCallback.ts) does too.
+		 */
+		const refuse = (statusCode: number, body: IDataObject): IWebhookResponseData => {
+			if (verified && (statusCode < 200 || statusCode >= 300)) sharedReplayGuard.forget(verified);
+			respond(this, statusCode, body);
+			return { noWebhookResponse: true };
+		};
 
 		const body = parseJsonBody(delivery.rawBody) ?? this.getBodyData();
 		const announced = parseFalWebhookBody(body);
 		if (!announced || !isFalRequestId(announced.requestId)) {
-			respond(this, 400, { error: 'not-a-fal-webhook', message: 'Expected a fal webhook body with a fal request_id and status OK or ERROR.' });
-			return { noWebhookResponse: true };
+			return refuse(400, { error: 'not-a-fal-webhook', message: 'Expected a fal webhook body with a fal request_id and status OK or ERROR.' });
 		}
 		const { requestId } = announced;
 
@@ -189,8 +201,7 @@ export class SeedanceTrigger implements INodeType {
 		}
 		if (claim === 'in-flight') {
 			// Another delivery of this request is being checked right now; fal delivers again later.
-			respond(this, 409, { received: false, retry: true, message: 'This request is being handled; deliver again later.' });
-			return { noWebhookResponse: true };
+			return refuse(409, { received: false, retry: true, message: 'This request is being handled; deliver again later.' });
 		}
 
 		let confirmed: Confirmed;
@@ -200,14 +211,12 @@ export class SeedanceTrigger implements INodeType {
 			// Nothing awaits between here and markDelivered, so no other delivery slips in.
 			releaseDelivery(requestId);
 		}
-		if (!('event' in confirmed)) {
-			respond(this, confirmed.statusCode, confirmed.body);
-			return { noWebhookResponse: true };
-		}
-		markDelivered(staticData, requestId, Date.now());
+		if (!('event' in confirmed)) return refuse(confirmed.statusCode, confirmed.body);
+		markDelivered(requestId, Date.now());
 		const event: FalWebhookEvent = { ...confirmed.event, gatewayRequestId: announced.gatewayRequestId, payloadError: announced.payloadError };
 		const events = this.getNodeParameter('events', [...FAL_WEBHOOK_STATUSES]) as FalWebhookStatus[];
 		if (!events.includes(event.status)) {
+			writeDeliveredRecord(staticData, Date.now());
 			respond(this, 200, { received: true, ignored: event.status });
 			return { noWebhookResponse: true };
 		}
@@ -216,6 +225,8 @@ export class SeedanceTrigger implements INodeType {
 		// which fal would retry. From here on nothing throws; problems are reported on the item.
 		respond(this, 200, { received: true });
 		const item = await buildOutputItem.call(this, event, parseHostList(options.allowedDownloadHosts));
+		// Last, after the download: n8n saves this whole object when webhook() returns.
+		writeDeliveredRecord(staticData, Date.now());
 		return { noWebhookResponse: true, workflowData: [[item]] };
 	}
 }

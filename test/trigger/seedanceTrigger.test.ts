@@ -24,6 +24,7 @@ import { FalApi } from '../../credentials/FalApi.credentials';
 import { getVariant, OWNER_APP, variantsOf } from '../../nodes/shared/schema';
 import { createReferenceFalClient } from '../contract/referenceClient';
 import { SeedanceTrigger } from '../../nodes/SeedanceTrigger/SeedanceTrigger.node';
+import { clearDeliveredHere } from '../../nodes/SeedanceTrigger/deliveredRequests';
 import { sharedJwksCache, sharedReplayGuard } from '../../nodes/shared/webhookVerification/jwksCache';
 import { DEFAULT_VIDEO_FILE, startFakeFal, type FakeFal, type FakeJob } from '../fake-fal/index';
 import { HarnessCredentialsHelper, HarnessCredentialTypes } from '../harness/credentials';
@@ -44,7 +45,7 @@ interface Delivery {
 
 interface TriggerEndpoint {
 	url: string;
-	/** The workflow's static data, as n8n saves it to its database after each call. */
+	/** The workflow's static data as n8n last saved it to its database (after a call returned). */
 	savedStaticData(): IDataObject;
 	deliveries: Delivery[];
 	/** Resolves with the next delivery the trigger finished handling. */
@@ -73,16 +74,26 @@ async function startTriggerEndpoint(
 		webhookId: 'c0ffee00-0000-4000-8000-000000000001',
 		...(credentials ? { credentials: { falApi: { id: 'fal-cred', name: 'Fal account' } } } : {}),
 	};
-	const workflow = new Workflow({
-		id: WORKFLOW_ID,
-		name: 'Trigger workflow',
-		nodes: [node],
-		connections: {},
-		nodeTypes: new HarnessNodeTypes({ [TRIGGER_TYPE]: trigger }),
-		settings: { executionOrder: 'v1' },
-		active: true,
-		staticData,
-	});
+	// n8n's database row: each call loads the workflow (and its static data) afresh, and saves the
+	// whole static data object after webhook() returns if it changed (n8n 2.41 live-webhooks.js
+	// executeWebhook → WorkflowStaticDataService.saveStaticData): the last call to finish wins.
+	let savedStaticData: IDataObject = JSON.parse(JSON.stringify(staticData ?? {})) as IDataObject;
+	const loadWorkflow = () =>
+		new Workflow({
+			id: WORKFLOW_ID,
+			name: 'Trigger workflow',
+			nodes: [node],
+			connections: {},
+			nodeTypes: new HarnessNodeTypes({ [TRIGGER_TYPE]: trigger }),
+			settings: { executionOrder: 'v1' },
+			active: true,
+			staticData: JSON.parse(JSON.stringify(savedStaticData)) as IDataObject,
+		});
+	const saveStaticData = (workflow: Workflow) => {
+		if (workflow.staticData.__dataChanged !== true) return;
+		const { __dataChanged: _changed, ...data } = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
+		savedStaticData = data;
+	};
 	const credentialsHelper = new HarnessCredentialsHelper(
 		new HarnessCredentialTypes([new FalApi()]),
 		credentials ? { falApi: credentials } : {},
@@ -121,10 +132,12 @@ async function startTriggerEndpoint(
 				workflowExecuteAdditionalData: additionalData,
 				webhookId: node.webhookId,
 			};
+			const workflow = loadWorkflow();
 			const context = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], null);
 			trigger.webhook
 				.call(context)
 				.then((result) => {
+					saveStaticData(workflow);
 					if (!res.headersSent && !result.noWebhookResponse) {
 						res.writeHead(200, { 'content-type': 'application/json' });
 						res.end(JSON.stringify({ message: 'Workflow was started' }));
@@ -144,7 +157,7 @@ async function startTriggerEndpoint(
 	const { port } = server.address() as AddressInfo;
 	const endpoint: TriggerEndpoint = {
 		url: `http://127.0.0.1:${port}/webhook/${node.webhookId}/seedance`,
-		savedStaticData: () => JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject,
+		savedStaticData: () => JSON.parse(JSON.stringify(savedStaticData)) as IDataObject,
 		deliveries,
 		nextDelivery: async () => await new Promise<Delivery>((resolve) => waiting.push(resolve)),
 		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
@@ -516,6 +529,24 @@ describe('Seedance Trigger runs only on your own jobs', () => {
 	});
 });
 
+/** Resolves soon after the trigger read the job's result, i.e. as it starts the (held) download. */
+async function downloadStarted(fake: FakeFal, requestId: string): Promise<void> {
+	await new Promise<void>((resolve) => {
+		const onRequest = (entry: { kind: string; path: string }) => {
+			if (entry.kind !== 'result' || !entry.path.endsWith(requestId)) return;
+			fake.off('request', onRequest);
+			resolve();
+		};
+		fake.on('request', onRequest);
+	});
+	await new Promise((resolve) => setTimeout(resolve, 300));
+}
+
+/** Resolves once the trigger has finished `count` calls in all. */
+async function handledCount(endpoint: TriggerEndpoint, count: number): Promise<void> {
+	while (endpoint.deliveries.length < count) await endpoint.nextDelivery();
+}
+
 describe('a job delivered twice runs the workflow once', () => {
 	it('a redelivery with a fresh timestamp and signature is acknowledged as a duplicate', async () => {
 		const fake = await scriptedFake();
@@ -537,10 +568,66 @@ describe('a job delivered twice runs the workflow once', () => {
 		const job = await completedJob(fake);
 		await deliver(fake, first, webhookBodyOf(job));
 		// n8n saves the static data after the call; the next process loads it from the database.
+		clearDeliveredHere();
 		const second = await triggerFor(fake, { downloadVideo: false }, first.savedStaticData());
 		const again = await deliver(fake, second, webhookBodyOf(job), { timestamp: Math.floor(Date.now() / 1000) + 2 });
 		expect(again.response.body).toMatchObject({ duplicate: true });
 		expect(again.delivery.result?.workflowData).toBeUndefined();
+	});
+
+	it('overlapping deliveries of two jobs: neither entry is lost when n8n saves the last one', async () => {
+		const fake = await scriptedFake();
+		const endpoint = await triggerFor(fake);
+		const slow = await completedJob(fake, { prompt: 'slow download' });
+		const quick = await completedJob(fake, { prompt: 'quick download' });
+		// The first download is held, so the second call starts and finishes while the first is still running.
+		fake.fault({ on: 'download', status: 503, delayMs: 1500 });
+		const slowSent = fake.sendWebhook(endpoint.url, webhookBodyOf(slow));
+		await downloadStarted(fake, slow.requestId);
+		await fake.sendWebhook(endpoint.url, webhookBodyOf(quick));
+		await handledCount(endpoint, 1);
+		await slowSent;
+		await handledCount(endpoint, 2);
+
+		const quickAgain = await deliver(fake, endpoint, webhookBodyOf(quick), { timestamp: Math.floor(Date.now() / 1000) + 1 });
+		const slowAgain = await deliver(fake, endpoint, webhookBodyOf(slow), { timestamp: Math.floor(Date.now() / 1000) + 1 });
+		expect(quickAgain.response.body).toMatchObject({ duplicate: true });
+		expect(slowAgain.response.body).toMatchObject({ duplicate: true });
+		expect(endpoint.deliveries.filter((delivery) => delivery.result?.workflowData)).toHaveLength(2);
+		// What another process would load: both entries, whichever call n8n saved last.
+		expect(Object.keys((endpoint.savedStaticData()['node:Seedance Trigger'] as IDataObject).deliveredRequestIds as IDataObject).sort()).toEqual(
+			[slow.requestId, quick.requestId].sort(),
+		);
+	});
+
+	it('a redelivery while the first delivery is still downloading the video is a duplicate', async () => {
+		const fake = await scriptedFake();
+		const endpoint = await triggerFor(fake);
+		const job = await completedJob(fake);
+		fake.fault({ on: 'download', status: 503, delayMs: 1500 });
+		const firstSent = fake.sendWebhook(endpoint.url, webhookBodyOf(job));
+		await downloadStarted(fake, job.requestId);
+		const again = await fake.sendWebhook(endpoint.url, webhookBodyOf(job), { timestamp: Math.floor(Date.now() / 1000) + 1 });
+		await firstSent;
+		await handledCount(endpoint, 2);
+
+		expect(again.body).toMatchObject({ duplicate: true });
+		expect(endpoint.deliveries.filter((delivery) => delivery.result?.workflowData)).toHaveLength(1);
+	});
+
+	it('a call answered 409 is handled when fal sends the very same signed call again', async () => {
+		const fake = await scriptedFake();
+		const endpoint = await triggerFor(fake, { downloadVideo: false });
+		const job = await completedJob(fake);
+		// fal's queue does not report the job finished yet: the trigger answers 409 and fal retries.
+		fake.fault({ on: 'status', status: 202, body: { status: 'IN_PROGRESS' } });
+		const first = await deliver(fake, endpoint, webhookBodyOf(job));
+		// Ed25519 is deterministic: a retry within the same second carries the very same signature.
+		const again = await deliver(fake, endpoint, webhookBodyOf(job), { reuse: first.response });
+
+		expect(first.response.status).toBe(409);
+		expect(again.response).toMatchObject({ status: 200, body: { received: true } });
+		expect(again.delivery.result?.workflowData).toHaveLength(1);
 	});
 
 	it('two deliveries of the same job at the same moment start the workflow once', async () => {
