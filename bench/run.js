@@ -53,7 +53,7 @@ function readConfig() {
 		queueJobMs: Number(flag('queue-job-ms', 20000)),
 		queueFalConcurrency: Number(flag('queue-fal-concurrency', Infinity)),
 		skipQueue: switchOn('skip-queue'),
-		queueModes: String(flag('queue-modes', 'waitForCompletion,waitForWebhook')).split(','),
+		queueModes: String(flag('queue-modes', 'waitForCompletion,waitForWebhook,floor')).split(','),
 		skipSerial: switchOn('skip-serial'),
 		write: !process.argv.includes('--no-write'),
 	};

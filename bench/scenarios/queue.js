@@ -4,12 +4,16 @@
  * concurrency of 10, one webhook processor): N executions of one item each (default 200), every
  * job T at the fake fal (default 20 s; --queue-fal-concurrency caps jobs generating at once, like
  * fal's per-account limit). Each execution starts from a production webhook on the webhook
- * processor. Measured for Wait for Completion and for Submit and Wait for Webhook:
+ * processor. Measured for Wait for Completion, for Submit and Wait for Webhook, and for the floor
+ * (bench/lib/floorWorkflow.js: n8n's own Wait node resumed by the same callbacks, without our node):
  *   - wall time: first POST → last execution's stoppedAt (n8n's own timestamp), and ÷ T;
+ *   - executions by status, counted in n8n's database (n8n's execution list pages by id but orders
+ *     by start time, so paging through it counts some executions twice and misses others);
  *   - peak RSS of each worker process (sampled every 250 ms from /proc);
  *   - fal requests per execution (the fake's log by kind; callbacks fal sent).
  * Expected: Wait for Completion holds a worker slot per execution for T, so 200 executions on
- * 2 × 10 slots take about 10 T; waiting executions hold no slot in webhook mode (target ≤ 1.5 T).
+ * 2 × 10 slots take about 10 T; waiting executions hold no slot in webhook mode (target ≤ 1.5 T,
+ * and ≤ 1.2 × the floor's wall time).
  * Skipped with --skip-queue (or --skip-n8n).
  */
 require('../lib/ts-register');
@@ -24,22 +28,26 @@ const { RestClient } = require('../../test/e2e/restClient.ts');
 const { postPrompts, SEEDANCE_NODE, waitForWebhookWorkflow } = require('../../test/e2e/waitForWebhookWorkflow.ts');
 const local = require('../../scripts/lib/n8n-local');
 const { QueueStack } = require('../../scripts/lib/queue-stack');
+const { floorWorkflow } = require('../lib/floorWorkflow');
 const { API_KEY, IMAGE_URL } = require('../lib/harness');
 const { countByKind, round } = require('../lib/stats');
 
 const TARGET_WEBHOOK_RATIO = 1.5;
+const TARGET_FLOOR_RATIO = 1.2;
 const CREDENTIAL = { id: 'benchQueueFal0001', name: 'Fal (queue bench)' };
 const MODES = [
 	{ mode: 'waitForCompletion', label: 'Wait for Completion', id: 'benchQueueDone01', path: 'bench-queue-done' },
 	{ mode: 'waitForWebhook', label: 'Submit and Wait for Webhook', id: 'benchQueueHook01', path: 'bench-queue-hook' },
+	{ mode: 'floor', label: "Floor: n8n's Wait node on the same callbacks", id: 'benchQueueFloor1', path: 'bench-queue-floor' },
 ];
 const KINDS = ['submit', 'status', 'status-stream', 'result', 'download', 'cancel'];
 /** POSTs in flight at once while starting the executions (a client, not a flood). */
 const START_PARALLEL = 20;
 
-function workflowFor({ mode, label, id, path: webhookPath }, jwksUrl) {
+function workflowFor({ mode, label, id, path: webhookPath }, fake) {
+	if (mode === 'floor') return floorWorkflow({ id, name: `Seedance queue bench (${label})`, webhookPath, falUrl: fake.url, apiKey: API_KEY, imageUrl: IMAGE_URL });
 	// The callbacks' signatures are checked against the fake's keys (offline: fal's own are unreachable).
-	const workflow = waitForWebhookWorkflow({ id, name: `Seedance queue bench (${label})`, webhookPath, credential: CREDENTIAL, imageUrl: IMAGE_URL, jwksUrl });
+	const workflow = waitForWebhookWorkflow({ id, name: `Seedance queue bench (${label})`, webhookPath, credential: CREDENTIAL, imageUrl: IMAGE_URL, jwksUrl: fake.jwksUrl });
 	for (const node of workflow.nodes) if (node.name === SEEDANCE_NODE) node.parameters.mode = mode;
 	return workflow;
 }
@@ -53,20 +61,24 @@ function rssMb(pid) {
 	}
 }
 
-/** All the workflow's executions, newest first (n8n pages them 100 at a time behind a cursor). */
-async function executionsOf(rest, workflowId) {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const all = [];
-	let cursor;
-	do {
-		const page = await rest.get(`/rest/executions?filter=${filter}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-		all.push(...page.results);
-		cursor = page.results.length === 100 ? page.nextCursor : undefined;
-	} while (cursor);
-	return all;
+/**
+ * The workflow's executions by status and the last stoppedAt, read from n8n's database. Not from
+ * GET /rest/executions: n8n 2.41 answers its first page with the running executions and the finished
+ * ones read in two queries (one that finishes in between is listed twice), and pages on by id while
+ * ordering by start time (dist/executions/execution-list-v1.service.js), which in queue mode repeats
+ * some executions and skips others: the table once read "202 of 200 succeeded".
+ */
+async function executionTally(stack, workflowId) {
+	if (!/^\w+$/.test(workflowId)) throw new Error(`unexpected workflow id ${workflowId}`);
+	const rows = await stack.sql(`SELECT status, count(*), (extract(epoch from max("stoppedAt")) * 1000)::bigint FROM execution_entity WHERE "workflowId" = '${workflowId}' GROUP BY status`);
+	const byStatus = Object.fromEntries(rows.map(([status, count]) => [status, Number(count)]));
+	const total = Object.values(byStatus).reduce((sum, count) => sum + count, 0);
+	const unfinished = ['new', 'running', 'waiting'].reduce((sum, status) => sum + (byStatus[status] ?? 0), 0);
+	const lastStoppedAt = Math.max(0, ...rows.map((row) => Number(row[2]) || 0));
+	return { byStatus, total, finished: total - unfinished, lastStoppedAt };
 }
 
-async function measureMode(stack, rest, fake, spec, config) {
+async function measureMode(stack, fake, spec, config) {
 	fake.log.length = 0;
 	fake.webhooks.length = 0;
 	const peak = Object.fromEntries(stack.workerNames.map((name) => [name, 0]));
@@ -86,22 +98,24 @@ async function measureMode(stack, rest, fake, spec, config) {
 	);
 	const startedAllMs = Date.now() - started;
 	const deadline = started + config.queueJobMs * 20 + 600000;
-	let executions;
+	let tally;
 	for (;;) {
-		executions = await executionsOf(rest, spec.id);
-		const done = executions.filter((execution) => !['new', 'running', 'waiting'].includes(execution.status));
-		if (done.length >= config.queueExecutions) break;
-		if (Date.now() > deadline) throw new Error(`${spec.label}: ${done.length} of ${config.queueExecutions} executions finished`);
+		tally = await executionTally(stack, spec.id);
+		if (tally.finished >= config.queueExecutions) break;
+		if (Date.now() > deadline) throw new Error(`${spec.label}: ${tally.finished} of ${config.queueExecutions} executions finished (${JSON.stringify(tally.byStatus)})`);
 		await new Promise((resolve) => setTimeout(resolve, 1000));
 	}
 	clearInterval(sampler);
-	const wallMs = Math.max(...executions.map((execution) => Date.parse(execution.stoppedAt))) - started;
+	if (tally.total !== config.queueExecutions) throw new Error(`${spec.label}: ${tally.total} executions for ${config.queueExecutions} started (${JSON.stringify(tally.byStatus)})`);
+	const wallMs = tally.lastStoppedAt - started;
 	const counts = countByKind(fake.log, KINDS);
 	const perExecution = Object.fromEntries(Object.entries(counts).map(([kind, count]) => [kind, round(count / config.queueExecutions, 2)]));
 	return {
+		modeId: spec.mode,
 		mode: spec.label,
 		executions: config.queueExecutions,
-		succeeded: executions.filter((execution) => execution.status === 'success').length,
+		succeeded: tally.byStatus.success ?? 0,
+		byStatus: tally.byStatus,
 		startedAllSeconds: round(startedAllMs / 1000, 1),
 		wallSeconds: round(wallMs / 1000, 1),
 		wallOverT: round(wallMs / config.queueJobMs, 2),
@@ -110,6 +124,36 @@ async function measureMode(stack, rest, fake, spec, config) {
 		falCallbacksPerExecution: round(fake.webhooks.length / config.queueExecutions, 2),
 		maxJobsAtFal: fake.maxConcurrentJobs,
 	};
+}
+
+/** The table: wall time of each mode measured (webhook mode against T and the floor), RSS, fal requests. */
+function tableRows(results, config) {
+	const byMode = Object.fromEntries(results.map((result) => [result.modeId, result]));
+	const { waitForCompletion: completion, waitForWebhook: webhook, floor } = byMode;
+	const setup = `${config.queueExecutions} executions × 1 item, T = ${config.queueJobMs / 1000} s, 2 workers × 10`;
+	const wall = (result) => `${result.wallSeconds} s = ${result.wallOverT} × T (${result.succeeded}/${result.executions} succeeded)`;
+	const falLine = (result) =>
+		`${Object.entries(result.falRequestsPerExecution).filter(([, count]) => count > 0).map(([kind, count]) => `${kind} ${count}`).join(', ')}; callbacks ${result.falCallbacksPerExecution}`;
+	const rssLine = (result) => Object.entries(result.peakWorkerRssMb).map(([name, mb]) => `${name} ${mb} MB`).join(', ');
+	const rows = [];
+	if (completion) rows.push({ metric: `Wait for Completion, wall (${setup})`, value: wall(completion), target: 'reference' });
+	if (floor) rows.push({ metric: `${floor.mode}, wall (same)`, value: wall(floor), target: 'reference' });
+	if (webhook) {
+		const faster = completion ? `; ${round(completion.wallSeconds / webhook.wallSeconds, 1)}× faster than Wait for Completion` : '';
+		rows.push({
+			metric: 'Submit and Wait for Webhook, wall (same)',
+			value: `${wall(webhook)}${faster}`,
+			target: `≤ ${TARGET_WEBHOOK_RATIO} × T`,
+			ok: webhook.wallOverT <= TARGET_WEBHOOK_RATIO && webhook.succeeded === webhook.executions,
+		});
+		if (floor) {
+			const ratio = round(webhook.wallSeconds / floor.wallSeconds, 2);
+			rows.push({ metric: 'Submit and Wait for Webhook ÷ the floor (wall)', value: `${ratio} ×`, target: `≤ ${TARGET_FLOOR_RATIO} × the floor`, ok: ratio <= TARGET_FLOOR_RATIO && webhook.succeeded === webhook.executions });
+		}
+	}
+	for (const result of results) rows.push({ metric: `Peak worker RSS, ${result.mode}`, value: rssLine(result), target: 'reference' });
+	for (const result of results) rows.push({ metric: `fal requests per execution, ${result.mode}`, value: falLine(result), target: 'reference' });
+	return rows;
 }
 
 async function run(config) {
@@ -129,7 +173,7 @@ async function run(config) {
 		await stack.start({
 			importData: async (s) => {
 				await s.n8nCommand(['import:credentials', '--input', local.writeTempJson('credentials', [local.falCredential({ ...CREDENTIAL, apiKey: API_KEY, apiHost: fake.url })])]);
-				await s.n8nCommand(['import:workflow', '--input', local.writeTempJson('workflows', MODES.map((spec) => workflowFor(spec, fake.jwksUrl)))]);
+				await s.n8nCommand(['import:workflow', '--input', local.writeTempJson('workflows', MODES.map((spec) => workflowFor(spec, fake)))]);
 			},
 		});
 		const rest = new RestClient(stack.mainUrl, await login(stack.mainUrl));
@@ -138,30 +182,12 @@ async function run(config) {
 			await rest.publishWorkflow(spec.id);
 			fake.maxConcurrentJobs = 0;
 			process.stdout.write(`\n  ${spec.label}: ${config.queueExecutions} executions …`);
-			const result = await measureMode(stack, rest, fake, spec, config);
+			const result = await measureMode(stack, fake, spec, config);
 			process.stdout.write(` ${result.wallSeconds} s`);
 			results.push(result);
 		}
-		if (results.length < 2) return { rows: results.map((result) => ({ metric: `${result.mode}, wall`, value: `${result.wallSeconds} s = ${result.wallOverT} × T; peak RSS ${JSON.stringify(result.peakWorkerRssMb)}; fal ${JSON.stringify(result.falRequestsPerExecution)}`, target: 'reference' })), data: { results } };
-		const [completion, webhook] = results;
-		const falLine = (result) =>
-			`${Object.entries(result.falRequestsPerExecution).filter(([, count]) => count > 0).map(([kind, count]) => `${kind} ${count}`).join(', ')}; callbacks ${result.falCallbacksPerExecution}`;
-		const rssLine = (result) => Object.entries(result.peakWorkerRssMb).map(([name, mb]) => `${name} ${mb} MB`).join(', ');
-		const setup = `${config.queueExecutions} executions × 1 item, T = ${T / 1000} s, 2 workers × 10`;
 		return {
-			rows: [
-				{ metric: `Wait for Completion, wall (${setup})`, value: `${completion.wallSeconds} s = ${completion.wallOverT} × T (${completion.succeeded}/${completion.executions} succeeded)`, target: 'reference' },
-				{
-					metric: 'Submit and Wait for Webhook, wall (same)',
-					value: `${webhook.wallSeconds} s = ${webhook.wallOverT} × T (${webhook.succeeded}/${webhook.executions} succeeded); ${round(completion.wallSeconds / webhook.wallSeconds, 1)}× faster`,
-					target: `≤ ${TARGET_WEBHOOK_RATIO} × T`,
-					ok: webhook.wallOverT <= TARGET_WEBHOOK_RATIO && webhook.succeeded === webhook.executions,
-				},
-				{ metric: 'Peak worker RSS, Wait for Completion', value: rssLine(completion), target: 'reference' },
-				{ metric: 'Peak worker RSS, Submit and Wait for Webhook', value: rssLine(webhook), target: 'reference' },
-				{ metric: 'fal requests per execution, Wait for Completion', value: falLine(completion), target: 'reference' },
-				{ metric: 'fal requests per execution, Submit and Wait for Webhook', value: falLine(webhook), target: 'reference' },
-			],
+			rows: tableRows(results, config),
 			data: {
 				config: { executions: config.queueExecutions, jobSeconds: T / 1000, workers: 2, workerConcurrency: 10, falConcurrency: Number.isFinite(config.queueFalConcurrency) ? config.queueFalConcurrency : 'unlimited' },
 				results,
@@ -181,7 +207,7 @@ function skipReason(config) {
 	return undefined;
 }
 
-module.exports = { id: 'queue', title: '7. Queue mode: 200 executions, Wait for Completion vs Submit and Wait for Webhook', run, skipReason };
+module.exports = { id: 'queue', title: "7. Queue mode: 200 executions, Wait for Completion vs Submit and Wait for Webhook vs n8n's Wait node (the floor)", run, skipReason, executionTally };
 // For a quick look: node bench/scenarios/queue.js [executions] [jobMs] [falConcurrency]
 if (require.main === module) {
 	run({ queueExecutions: Number(process.argv[2] ?? 200), queueJobMs: Number(process.argv[3] ?? 20000), queueFalConcurrency: Number(process.argv[4] ?? Infinity) }).then(

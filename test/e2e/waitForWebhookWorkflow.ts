@@ -21,6 +21,19 @@ export interface WaitForWebhookWorkflowOptions {
 	node?: { type: string; parameters: Record<string, unknown> };
 }
 
+/** The production Webhook trigger that starts one execution per POST of `{prompts: [...]}`. */
+export function webhookTriggerNode(workflowId: string, webhookPath: string): WorkflowJson['nodes'][number] {
+	return {
+		id: `${workflowId}-1`,
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: `${workflowId}-webhook`,
+		parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} },
+	};
+}
+
 export function waitForWebhookWorkflow({ id, name, webhookPath, credential, imageUrl, jwksUrl, options = {}, node }: WaitForWebhookWorkflowOptions): WorkflowJson {
 	return {
 		id,
@@ -28,15 +41,7 @@ export function waitForWebhookWorkflow({ id, name, webhookPath, credential, imag
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{
-				id: `${id}-1`,
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: `${id}-webhook`,
-				parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} },
-			},
+			webhookTriggerNode(id, webhookPath),
 			{ id: `${id}-2`, name: 'One item per prompt', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [220, 0], parameters: { fieldToSplitOut: 'body.prompts', options: {} } },
 			{
 				id: `${id}-3`,
