@@ -14,7 +14,6 @@ import { FAL_JWKS_URLS, sharedReplayGuard } from '../shared/webhookVerification/
 import type { VerifySuccess } from '../shared/webhookVerification/signature';
 import { parseHostList } from '../shared/transport/downloadPolicy';
 import { checkFalSignature, errorMessage, parseJsonBody, readWebhookDelivery, respond } from '../shared/webhookVerification/request';
-import { DEFAULT_TIER, getVariant } from '../shared/schema';
 import { allowedDownloadHostsOption } from '../shared/seedance/description/generateFields';
 import { downloadPolicyOf, downloadVideo, videoFileName } from '../shared/seedance/helpers/video';
 import { createFalTransport, type FalCredentials } from '../shared/transport';
@@ -25,14 +24,9 @@ import {
 	type FalWebhookEvent,
 	type FalWebhookStatus,
 } from './falWebhookPayload';
-import { confirmWithFal } from './confirmWithFal';
+import { confirmWithSeedance } from './confirmWithFal';
 import { claimDelivery, DEDUPE_WINDOW_MS, markDelivered, releaseDelivery, writeDeliveredRecord } from './deliveredRequests';
 
-/**
- * fal's queue reads results by owner/app and ignores the endpoint path (fal-protocol.md §1), so
- * one tier's endpoint fetches the result of a request made on any tier.
- */
-const RESULT_ENDPOINT = getVariant('image-to-video', DEFAULT_TIER).endpoint;
 const DEFAULT_BINARY_PROPERTY = 'data';
 
 export class SeedanceTrigger implements INodeType {
@@ -44,7 +38,7 @@ export class SeedanceTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ ($parameter["events"] || []).length === 2 ? "Video ready or failed" : $parameter["events"][0] === "ERROR" ? "Generation failed" : "Video ready" }}',
-		description: 'Starts the workflow when fal.ai calls back with a finished Seedance 2.0 video',
+		description: 'Starts the workflow when fal.ai calls back with a finished Seedance video (2.0, 2.5, or a completed 2.5 draft)',
 		defaults: { name: 'Seedance Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -237,7 +231,7 @@ type Confirmed = { event: Omit<FalWebhookEvent, 'gatewayRequestId' | 'payloadErr
 async function confirmRequest(this: IWebhookFunctions, requestId: string): Promise<Confirmed> {
 	const credentials = await this.getCredentials<FalCredentials>('falApi');
 	const client = createFalTransport(this, credentials);
-	const confirmation = await confirmWithFal(client, RESULT_ENDPOINT, requestId);
+	const confirmation = await confirmWithSeedance(client, requestId);
 	switch (confirmation.kind) {
 		case 'ok':
 			return { event: { requestId, status: 'OK', payload: confirmation.output } };
@@ -274,6 +268,8 @@ async function buildOutputItem(this: IWebhookFunctions, event: FalWebhookEvent, 
 	const result = event.payload;
 	json.result = result;
 	if (typeof result?.seed === 'number') json.seed = result.seed;
+	// A Seedance 2.5 draft (draft: true): Complete Draft renders it at 1080p.
+	if (typeof result?.draft_id === 'string') json.draftId = result.draft_id;
 
 	const video = findVideo(result);
 	if (video) json.video = { ...video };

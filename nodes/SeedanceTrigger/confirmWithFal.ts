@@ -7,7 +7,9 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { DRAFT_COMPLETE_ENDPOINT, VARIANTS } from '../shared/schema';
 import type { FalTransport } from '../shared/transport';
+import { appIdOf } from '../shared/transport/hosts';
 
 export type FalConfirmation =
 	| { kind: 'ok'; output: IDataObject }
@@ -36,6 +38,27 @@ function objectOrNull(value: unknown): IDataObject | null {
 function reasonOf(error: unknown): string {
 	const message = (error as HttpLikeError | null)?.message;
 	return typeof message === 'string' ? message : String(error);
+}
+
+/**
+ * One endpoint per Seedance app (owner/app: bytedance/seedance-2.0, bytedance/seedance-2.5): fal's
+ * queue reads a request by owner/app and ignores the endpoint path (fal-protocol.md §1), and the
+ * callback does not say which app made it. draft/complete runs on the 2.5 app.
+ */
+export const SEEDANCE_APP_ENDPOINTS: readonly string[] = [
+	...new Map([...VARIANTS.map((variant) => variant.endpoint), DRAFT_COMPLETE_ENDPOINT].map((endpoint) => [appIdOf(endpoint), endpoint])).values(),
+];
+
+/**
+ * Asks each Seedance app in turn: the first that knows the request under this key answers.
+ * Unknown to all of them means another account's request, or a made-up id.
+ */
+export async function confirmWithSeedance(client: FalTransport, requestId: string): Promise<FalConfirmation> {
+	for (const endpoint of SEEDANCE_APP_ENDPOINTS) {
+		const confirmation = await confirmWithFal(client, endpoint, requestId);
+		if (confirmation.kind !== 'not-yours') return confirmation;
+	}
+	return { kind: 'not-yours' };
 }
 
 /**

@@ -486,6 +486,40 @@ describe('Seedance Trigger works for every kind of the family', () => {
 	});
 });
 
+describe('Seedance Trigger receives Seedance 2.5 draft/complete callbacks', () => {
+	it('a completed draft starts the workflow with the 1080p video, confirmed on the 2.5 app after the 2.0 app does not know it', async () => {
+		const fake = await fakeFal({ jobMs: 10, queueMs: 0 });
+		const endpoint = await triggerFor(fake);
+		const draft = fake.drafts.create({ ownerKey: API_KEY, seed: 2525 });
+		const job = await completedJob(fake, { endpoint: 'bytedance/seedance-2.5/draft/complete', input: { draft_id: draft.draftId } });
+		expect(job.outcome?.status).toBe(200);
+		fake.log.length = 0;
+
+		const { response, delivery } = await deliver(fake, endpoint, webhookBodyOf(job));
+
+		expect(response.status).toBe(200);
+		expect(outputJson(delivery)).toMatchObject({ requestId: job.requestId, status: 'OK', seed: 2525, video: { url: `${fake.url}/files/${job.requestId}.mp4` } });
+		expect(await readBinary(delivery)).toEqual(readFileSync(DEFAULT_VIDEO_FILE));
+		expect(fake.requests('status').map((entry) => [entry.path, entry.responseStatus])).toEqual([
+			[`/bytedance/seedance-2.0/requests/${job.requestId}/status`, 404],
+			[`/bytedance/seedance-2.5/requests/${job.requestId}/status`, 200],
+		]);
+		expect(fake.requests('result').map((entry) => entry.path)).toEqual([`/bytedance/seedance-2.5/requests/${job.requestId}`]);
+	});
+
+	it('a refused draft (expired) starts the workflow with status ERROR and fal\'s draft_id detail', async () => {
+		const fake = await fakeFal({ jobMs: 10, queueMs: 0 });
+		const endpoint = await triggerFor(fake, { events: ['OK', 'ERROR'] });
+		const draft = fake.drafts.create({ ownerKey: API_KEY, createdAt: fake.drafts.clock.now() - 8 * 24 * 60 * 60 * 1000 });
+		const job = await completedJob(fake, { endpoint: 'bytedance/seedance-2.5/draft/complete', input: { draft_id: draft.draftId } });
+
+		const { response, delivery } = await deliver(fake, endpoint, webhookBodyOf(job));
+
+		expect(response.status).toBe(200);
+		expect(outputJson(delivery)).toMatchObject({ requestId: job.requestId, status: 'ERROR', result: { detail: [{ loc: ['body', 'draft_id'], type: 'draft_expired' }] } });
+	});
+});
+
 describe('Seedance Trigger runs only on your own jobs', () => {
 	it('requires the Fal API credential', () => {
 		expect(new SeedanceTrigger().description.credentials).toEqual([expect.objectContaining({ name: 'falApi', required: true })]);
