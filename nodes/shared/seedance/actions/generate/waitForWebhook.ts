@@ -12,13 +12,13 @@ import { assertWithinVideoCap } from '../../helpers/budget';
 import { readGenerateOptions } from '../../helpers/parameters';
 import { cancelQuietly, type FalJob } from '../../helpers/queue';
 import { normaliseApiHost, type FalCredentials } from '../../../transport';
+import { isPrivateHost } from '../../../transport/privateAddress';
 import { saveWaitState, type WaitingJob, type WaitState } from '../../webhook/waitState';
 import type { ItemContext } from '../types';
 import type { PrepareSubmission } from './submission';
 
 /** fal refuses a start timeout of 1 s or less (fal-protocol.md §1). */
 const MIN_START_TIMEOUT_SECONDS = 2;
-const LOCAL_HOST_PATTERN = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+)$/i;
 
 /** One node run's submissions, shared by its items (the router calls us once per item). */
 interface Batch {
@@ -59,20 +59,36 @@ async function batchOf(ctx: IExecuteFunctions): Promise<Batch> {
 	return await batch;
 }
 
+/**
+ * A host fal cannot reach from the internet: a private, loopback or link-local address or name
+ * (the download policy's one check), or a single-label name such as Docker Compose's `n8n`, which
+ * only resolves inside its own network.
+ */
+function unreachableFromFal(hostname: string): boolean {
+	const host = hostname.replace(/^\[|\]$/g, '').replace(/\.+$/, '');
+	const singleLabel = !host.includes('.') && !host.includes(':');
+	return singleLabel || isPrivateHost(host);
+}
+
+/** Throws when fal could not call this resume URL back (it would bill the job and never call). */
+export function checkResumeUrlReachable(url: string): void {
+	const { hostname, origin } = new URL(url);
+	if (!unreachableFromFal(hostname)) return;
+	throw new InputError(
+		'Mode',
+		`fal cannot call n8n back at ${origin}: it is a local or private address, not reachable from the internet`,
+		"Set n8n's WEBHOOK_URL environment variable to the public https address of this n8n (e.g. WEBHOOK_URL=https://n8n.example.com/) and restart n8n, or use Wait for Completion.",
+	);
+}
+
 /** `$execution.resumeUrl`, checked to be one fal can call. */
 export function readResumeUrl(ctx: IExecuteFunctions, itemIndex: number, usesFal: boolean): string {
 	const url = String(ctx.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) ?? '');
 	if (!URL.canParse(url)) {
 		throw new InputError('Mode', `n8n gave no resume URL for this execution ("${url}")`, 'Use Wait for Completion, or Submit Only with the Seedance Trigger.');
 	}
-	const host = new URL(url).hostname;
-	if (usesFal && LOCAL_HOST_PATTERN.test(host)) {
-		throw new InputError(
-			'Mode',
-			`fal cannot call n8n back at ${new URL(url).origin}: it is a local address`,
-			"Set n8n's WEBHOOK_URL environment variable to the public https address of this n8n (e.g. https://n8n.example.com/), or use Wait for Completion.",
-		);
-	}
+	// A stand-in for fal on this network (API Host) can call a local address; fal cannot.
+	if (usesFal) checkResumeUrlReachable(url);
 	return url;
 }
 
