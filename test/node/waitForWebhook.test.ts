@@ -120,6 +120,8 @@ function additionalDataFor(executionId: string, workflowData: IWorkflowBase, onR
 interface Delivery {
 	/** What n8n answers fal. */
 	answer: { status: number; body: unknown };
+	/** The kinds of fal requests the node made for this callback before answering it. */
+	falRequestsBeforeAnswer: string[];
 	webhookResult: IWebhookResponseData;
 	/** The resumed execution, when the callback resumed it. */
 	run?: IRun;
@@ -145,10 +147,13 @@ async function resumeFromCallback(waiting: Waiting, callback: Callback, changeSa
 	let saved: IRun | undefined;
 	const additionalData = additionalDataFor(waiting.result.executionId, workflowData, (run) => (saved ??= run));
 	const answer = { status: 0, body: undefined as unknown };
+	const logStart = fake.log.length;
+	let falRequestsBeforeAnswer: string[] | undefined;
 	const response = {
 		headersSent: false,
 		writeHead(status: number) {
 			answer.status = status;
+			falRequestsBeforeAnswer = fake.log.slice(logStart).map((entry) => entry.kind);
 			this.headersSent = true;
 		},
 		end(text: string) {
@@ -174,13 +179,14 @@ async function resumeFromCallback(waiting: Waiting, callback: Callback, changeSa
 		answer.status = 200;
 		answer.body = webhookResult.webhookResponse ?? { message: 'Webhook call received' };
 	}
-	if (webhookResult.workflowData === undefined) return { answer, webhookResult };
+	falRequestsBeforeAnswer ??= fake.log.slice(logStart).map((entry) => entry.kind);
+	if (webhookResult.workflowData === undefined) return { answer, webhookResult, falRequestsBeforeAnswer };
 
 	// webhook-helpers.js prepareExecutionData
 	stack[0].data.main = webhookResult.workflowData;
 	stack[0].metadata = { ...stack[0].metadata, forwardAllOutputs: true };
 	const returned = await new WorkflowExecute(additionalData, 'manual', data).processRunExecutionData(workflow);
-	return { answer, webhookResult, run: saved ?? returned };
+	return { answer, webhookResult, falRequestsBeforeAnswer, run: saved ?? returned };
 }
 
 async function resumeAtTimeLimit(waiting: Waiting): Promise<IRun> {
@@ -240,6 +246,17 @@ describe('Generate Video, Submit and Wait for Webhook', () => {
 		});
 		expect(item.binary?.data.mimeType).toBe('video/mp4');
 		expect(await readBinary(item.binary?.data as unknown as IDataObject)).toEqual(SAMPLE_VIDEO);
+	});
+
+	test("the resuming callback is answered before the node fetches fal's result and the video, as n8n's Respond Immediately (fal redelivers what is not answered within about 10 s)", async () => {
+		const waiting = await startWaiting(['a cat waves']);
+		const delivery = await resumeFromCallback(waiting, await callbackFor(requestIdsOf(waiting.result)[0]));
+
+		expect(delivery.answer).toEqual({ status: 200, body: { received: true, resumed: true } });
+		// Only fal's signing keys may be fetched first (cached after the first callback): the signature is checked before answering.
+		expect(delivery.falRequestsBeforeAnswer.filter((kind) => kind !== 'jwks')).toEqual([]);
+		expect(delivery.run?.status).toBe('success');
+		expect(fake.log.slice(-2).map((entry) => entry.kind)).toEqual(['result', 'download']);
 	});
 
 	test('with several items the node resumes once, when the last video is ready, with the items in input order', async () => {
