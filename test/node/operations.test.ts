@@ -61,6 +61,20 @@ describe('Submit Only, then Get Status, Get Result and Cancel', () => {
 		expect(await result.readBinary(result.items[0])).toEqual(SAMPLE_VIDEO);
 	});
 
+	test("Get Result estimates the cost from the video itself: its length and frame size, at fal's price", async () => {
+		const { requestId } = await submitOnly();
+		await waitForCompleted(requestId);
+		const result = await lookup('getResult', requestId);
+
+		// sample.mp4 is 3 s of 640×360: billed as 480p (the nearest short side), 28,822.5 tokens × $0.0112/1k.
+		expect(result.items[0].json.estimatedCostUsd).toBe(0.3228);
+		expect(result.items[0].json.cost).toMatchObject({
+			tokens: 28823,
+			priceSource: 'fal',
+			basis: 'the output video: 3 s at 640×360, billed as 480p; reference videos, if any, are not known here',
+		});
+	});
+
 	test('Cancel stops a running request; cancelling a finished one says so', async () => {
 		const { requestId } = await submitOnly({ prompt: 'long [never]' });
 		const cancelled = await lookup('cancel', requestId);

@@ -1,5 +1,6 @@
 import type { SeedanceOutput } from '../../schema';
 import { describeResult } from '../helpers/output';
+import { outputCostFields } from '../helpers/outputCost';
 import { readGenerateOptions } from '../helpers/parameters';
 import { downloadPolicyOf, videoOutputItem } from '../helpers/video';
 import { LOOKUP_CONCURRENCY, readJob } from './requestFields';
@@ -14,6 +15,9 @@ export const getResultOperation: Operation = {
 		const { data: output } = await client.queue.result<SeedanceOutput>(job.endpoint, { requestId: job.requestId, abortSignal: signal });
 		const json = describeResult(job, tier, output);
 		const policy = await downloadPolicyOf(ctx, options.allowedDownloadHosts);
-		return [await videoOutputItem(ctx, json, output, job.requestId, itemIndex, options, policy, signal)];
+		const item = await videoOutputItem(ctx, json, output, job.requestId, itemIndex, options, policy, signal);
+		// The request's parameters are unknown here: the estimate comes from the video itself.
+		Object.assign(item.json, await outputCostFields(ctx, client, tier, item.binary?.[options.binaryPropertyName], signal));
+		return [item];
 	},
 };
