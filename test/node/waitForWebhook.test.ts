@@ -243,7 +243,10 @@ describe('Generate Video, Submit and Wait for Webhook', () => {
 			video: { contentType: 'video/mp4', fileSize: SAMPLE_VIDEO.length },
 			parameters: { prompt: 'a cat waves', image_url: IMAGE_URL, duration: 'auto' },
 			timings: { submittedAt: expect.any(String), totalMs: expect.any(Number) },
+			// The estimate made before submitting, carried through the wait: duration auto, so a range.
+			cost: { minUsd: 0.9677, maxUsd: 3.6288, priceSource: 'fal', assumptions: [expect.stringContaining('Duration "auto"')] },
 		});
+		expect(item.json.estimatedCostUsd).toBeUndefined();
 		expect(item.binary?.data.mimeType).toBe('video/mp4');
 		expect(await readBinary(item.binary?.data as unknown as IDataObject)).toEqual(SAMPLE_VIDEO);
 	});
