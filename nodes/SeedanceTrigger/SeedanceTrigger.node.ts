@@ -15,6 +15,8 @@ import type { VerifySuccess } from '../shared/webhookVerification/signature';
 import { parseHostList } from '../shared/transport/downloadPolicy';
 import { checkFalSignature, errorMessage, parseJsonBody, readWebhookDelivery, respond } from '../shared/webhookVerification/request';
 import { allowedDownloadHostsOption } from '../shared/seedance/description/generateFields';
+import { deleteAfterDownloadOption } from '../shared/seedance/description/privacyOptions';
+import { deleteAtFal } from '../shared/seedance/helpers/falFiles';
 import { downloadPolicyOf, downloadVideo, videoFileName } from '../shared/seedance/helpers/video';
 import { createFalTransport, type FalCredentials } from '../shared/transport';
 import {
@@ -125,6 +127,7 @@ export class SeedanceTrigger implements INodeType {
 				default: {},
 				options: [
 					allowedDownloadHostsOption,
+					deleteAfterDownloadOption,
 					{
 						displayName: 'JWKS URL',
 						name: 'jwksUrl',
@@ -157,7 +160,7 @@ export class SeedanceTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const delivery = await readWebhookDelivery(this);
-		const options = this.getNodeParameter('options', {}) as { jwksUrl?: string; allowedDownloadHosts?: string };
+		const options = this.getNodeParameter('options', {}) as { jwksUrl?: string; allowedDownloadHosts?: string; deleteAfterDownload?: boolean };
 
 		let verified: VerifySuccess | undefined;
 		if (this.getNodeParameter('verifySignature', true) as boolean) {
@@ -218,7 +221,7 @@ export class SeedanceTrigger implements INodeType {
 		// Answer fal before downloading: a slow download must not look like a failed delivery,
 		// which fal would retry. From here on nothing throws; problems are reported on the item.
 		respond(this, 200, { received: true });
-		const item = await buildOutputItem.call(this, event, parseHostList(options.allowedDownloadHosts));
+		const item = await buildOutputItem.call(this, event, parseHostList(options.allowedDownloadHosts), options.deleteAfterDownload === true);
 		// Last, after the download: n8n saves this whole object when webhook() returns.
 		writeDeliveredRecord(staticData, Date.now());
 		return { noWebhookResponse: true, workflowData: [[item]] };
@@ -254,7 +257,7 @@ async function confirmRequest(this: IWebhookFunctions, requestId: string): Promi
 	}
 }
 
-async function buildOutputItem(this: IWebhookFunctions, event: FalWebhookEvent, allowedDownloadHosts: string[]): Promise<INodeExecutionData> {
+async function buildOutputItem(this: IWebhookFunctions, event: FalWebhookEvent, allowedDownloadHosts: string[], deleteAfterDownload: boolean): Promise<INodeExecutionData> {
 	const json: IDataObject = { requestId: event.requestId };
 	if (event.gatewayRequestId) json.gatewayRequestId = event.gatewayRequestId;
 	json.status = event.status;
@@ -278,7 +281,10 @@ async function buildOutputItem(this: IWebhookFunctions, event: FalWebhookEvent, 
 	const binaryPropertyName = (this.getNodeParameter('binaryPropertyName', DEFAULT_BINARY_PROPERTY) as string).trim() || DEFAULT_BINARY_PROPERTY;
 	try {
 		const policy = await downloadPolicyOf(this, allowedDownloadHosts);
-		const binary = await downloadVideo(this, video.url, video.file_name ?? videoFileName(event.requestId), policy);
+		// A private output (or an account whose files are private) answers 403: read it through a signed URL.
+		const { platform } = createFalTransport(this, await this.getCredentials<FalCredentials>('falApi'));
+		const binary = await downloadVideo(this, video.url, video.file_name ?? videoFileName(event.requestId), policy, undefined, { platform });
+		if (deleteAfterDownload) json.deletedAtFal = await deleteAtFal(platform, event.requestId);
 		return { json, binary: { [binaryPropertyName]: binary } };
 	} catch (error) {
 		json.downloadError = errorMessage(error);

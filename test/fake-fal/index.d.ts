@@ -10,6 +10,9 @@ export type RequestKind =
 	| 'result'
 	| 'cancel'
 	| 'upload-initiate'
+	| 'sign'
+	| 'delete-payloads'
+	| 'request-history'
 	| 'upload-put'
 	| 'upload-part'
 	| 'upload-complete'
@@ -58,6 +61,33 @@ export interface FakeFalOptions {
 	userId?: string;
 	/** How long a Seedance 2.5 draft can be completed (default 7 days). */
 	draftTtlMs?: number;
+	/** Output URLs on this base, e.g. 'http://v3b.fal.media' (reach it through a forward proxy's `hosts`); default the fake's URL. */
+	mediaBaseUrl?: string;
+	/** The account's default ACL is forbid: files without an initial_acl answer 403 unless signed (media.js). */
+	privateByDefault?: boolean;
+	/** Platform API scopes per key ('assets:read', 'admin'); a key not listed has both. */
+	keyScopes?: Record<string, string[]>;
+}
+
+/** A file on the fake's CDN (media.js). */
+export interface FakeMediaFile {
+	url: string;
+	kind: 'output' | 'input';
+	requestId?: string;
+	ownerKey?: string;
+	acl: 'allow' | 'forbid' | 'hide';
+	expiresAt?: number;
+	deleted: boolean;
+}
+
+/** fal's media and Platform storage APIs as the fake plays them (media.js). */
+export interface FakeMedia {
+	clock: { now(): number; advance(ms: number): void };
+	/** By URL path (`/files/…`). */
+	files: Map<string, FakeMediaFile>;
+	requests: Map<string, { requestId: string; endpoint: string; ownerKey?: string; storeIo: boolean; lifecycle?: Record<string, unknown>; payloadsDeleted: boolean }>;
+	/** The payloads fal keeps of a request: null when not stored (X-Fal-Store-IO: 0) or deleted; undefined when unknown. */
+	storedPayloads(requestId: string): { input: unknown; output: unknown } | null | undefined;
 }
 
 /** A Seedance 2.5 draft: made by a 2.5 generate request with `draft: true` (or `fake.drafts.create`). */
@@ -209,6 +239,8 @@ export interface FakeFal extends EventEmitter {
 	jobs: Map<string, FakeJob>;
 	/** Seedance 2.5 drafts (drafts.js). */
 	drafts: FakeDrafts;
+	/** Files, ACLs, signed URLs, expiry, stored payloads (media.js). */
+	media: FakeMedia;
 	uploads: Map<string, FakeUpload>;
 	webhooks: WebhookRecord[];
 	/** Highest number of jobs IN_QUEUE/IN_PROGRESS at once (writable: set 0 to reset). */

@@ -17,6 +17,7 @@ const { OWNER_APP, MARKER_CONTENT_POLICY, MARKER_NEVER_FINISH, variantForEndpoin
 const { createWebhookSigner, postJson } = require('./webhook-signer');
 const { DEFAULT_VIDEO_FILE, resolveVideoSource } = require('./video-source');
 const { createDraftStore } = require('./drafts');
+const { createMediaStore, classifyPlatformRequest } = require('./media');
 
 const DEFAULT_OPTIONS = {
 	host: '127.0.0.1',
@@ -45,12 +46,14 @@ const PAYLOAD_ERROR_TEXT =
 const REQUEST_ID_HEADER = 'x-fal-request-id';
 
 /** Request kinds that need `Authorization: Key <apiKey>` (the upload PUT, downloads and JWKS do not). */
-const AUTHENTICATED_KINDS = new Set(['submit', 'status', 'status-stream', 'result', 'cancel', 'upload-initiate']);
+const AUTHENTICATED_KINDS = new Set(['submit', 'status', 'status-stream', 'result', 'cancel', 'upload-initiate', 'sign', 'delete-payloads', 'request-history']);
 
 /** Maps a method and path to a request kind and its path parameters. */
 function classifyRequest(method, path) {
 	const verb = method === 'HEAD' ? 'GET' : method;
 	let match;
+	const platform = classifyPlatformRequest(verb, path);
+	if (platform) return platform;
 	if (verb === 'GET' && path === '/.well-known/jwks.json') return { kind: 'jwks' };
 	const pricing = classifyPricingRequest(verb, path);
 	if (pricing) return pricing;
@@ -68,6 +71,8 @@ function classifyRequest(method, path) {
 		return { kind: 'download', uploadToken: match[1] };
 	}
 	if (verb === 'GET' && (match = path.match(/^\/files\/([0-9a-f-]+)\.mp4$/))) return { kind: 'download', requestId: match[1] };
+	// Output URLs on fal's host forms (media.js `mediaBaseUrl`): v3b.fal.media/fal.media, storage.googleapis.com.
+	if (verb === 'GET' && (match = path.match(/^\/(?:files\/b|falserverless\/fake)\/([0-9a-f-]+)\/output\.mp4$/))) return { kind: 'download', requestId: match[1] };
 	if ((match = path.match(/^\/([^/]+\/[^/]+)\/requests\/([^/]+)(\/status|\/status\/stream|\/cancel)?$/))) {
 		const [, app, requestId, tail = ''] = match;
 		if (verb === 'GET' && tail === '') return { kind: 'result', app, requestId };
@@ -175,6 +180,7 @@ async function startFakeFal(userOptions = {}) {
 	const faults = createFaultScript();
 	const uploadSecret = crypto.randomBytes(16);
 	const drafts = createDraftStore(userOptions);
+	const media = createMediaStore(options);
 
 	const fake = new EventEmitter();
 	const timers = new Set();
@@ -195,6 +201,7 @@ async function startFakeFal(userOptions = {}) {
 	fake.maxConcurrentJobs = 0;
 	fake.options = options;
 	fake.drafts = drafts;
+	fake.media = media;
 	fake.requests = (kind) => fake.log.filter((entry) => kind === undefined || entry.kind === kind);
 	fake.fault = (fault) => {
 		faults.add(fault);
@@ -304,6 +311,7 @@ async function startFakeFal(userOptions = {}) {
 		};
 		fake.jobs.set(job.requestId, job);
 		internals.set(job.requestId, internal);
+		media.noteSubmit(job, headers);
 		fake.maxConcurrentJobs = Math.max(fake.maxConcurrentJobs, activeCount());
 		fake.emit('submitted', job);
 
@@ -378,7 +386,7 @@ async function startFakeFal(userOptions = {}) {
 	function successOutcome(job) {
 		const { script, video } = internals.get(job.requestId);
 		const output = script.output ?? {
-			video: { url: `${fake.url}/files/${job.requestId}.mp4`, content_type: 'video/mp4', file_name: 'output.mp4', file_size: video.size },
+			video: { url: media.outputUrl(job, fake.url), content_type: 'video/mp4', file_name: 'output.mp4', file_size: video.size },
 			seed: Number.isInteger(job.input.seed) ? job.input.seed : crypto.randomInt(0, 2 ** 31),
 		};
 		return { status: 200, body: drafts.finishOutput(job, output) };
@@ -391,7 +399,10 @@ async function startFakeFal(userOptions = {}) {
 		job.outcome = outcome;
 		job.completedAt = Date.now();
 		if (!job.startedAt) job.startedAt = job.completedAt;
-		if (outcome.status < 300) addLog(job, 'Video generated');
+		if (outcome.status < 300) {
+			addLog(job, 'Video generated');
+			media.noteOutput(job, outcome.body);
+		}
 		setStatus(job, 'COMPLETED');
 		fake.emit('completed', job);
 		startReadyJobs();
@@ -481,7 +492,7 @@ async function startFakeFal(userOptions = {}) {
 		return fake.uploads.has(url.split('?')[0]) ? true : false;
 	}
 
-	function initiateUpload(res, body, multipart) {
+	function initiateUpload(req, res, body, multipart, key) {
 		if (!body || typeof body.content_type !== 'string') {
 			sendJson(res, 422, { detail: [{ loc: ['body', 'content_type'], msg: 'Field required', type: 'missing' }] });
 			return;
@@ -490,6 +501,7 @@ async function startFakeFal(userOptions = {}) {
 		const fileName = typeof body.file_name === 'string' && body.file_name !== '' ? body.file_name : `${Date.now()}.bin`;
 		const fileUrl = `${fake.url}/files/uploads/${token}/${encodeURIComponent(fileName)}`;
 		pendingUploads.set(token, { fileUrl, contentType: body.content_type, fileName, multipart, parts: new Map() });
+		media.noteUpload(fileUrl, req.headers, key);
 		// The signed query mimics a pre-signed URL and proves that the client keeps `search` intact.
 		sendJson(res, 200, { upload_url: `${fake.url}/upload/${token}?signature=${uploadSignature(token)}`, file_url: fileUrl });
 	}
@@ -513,8 +525,8 @@ async function startFakeFal(userOptions = {}) {
 		return upload;
 	}
 
-	function handleStorage(req, res, route, query, raw, body) {
-		if (route.kind === 'upload-initiate') return initiateUpload(res, body, route.multipart);
+	function handleStorage(req, res, route, query, raw, body, key) {
+		if (route.kind === 'upload-initiate') return initiateUpload(req, res, body, route.multipart, key);
 		const pending = checkUploadUrl(res, route, query);
 		if (!pending) return;
 		if (route.kind === 'upload-put') {
@@ -541,7 +553,9 @@ async function startFakeFal(userOptions = {}) {
 		sendJson(res, 200, { file_url: pending.fileUrl });
 	}
 
-	function handleDownload(req, res, route) {
+	function handleDownload(req, res, route, path, query) {
+		const refused = media.checkRead(path, query);
+		if (refused) return sendJson(res, refused.status, refused.body);
 		if (route.uploadToken) {
 			const pending = pendingUploads.get(route.uploadToken);
 			const upload = pending && fake.uploads.get(pending.fileUrl);
@@ -676,9 +690,15 @@ async function startFakeFal(userOptions = {}) {
 			case 'upload-put':
 			case 'upload-part':
 			case 'upload-complete':
-				return handleStorage(req, res, route, query, raw, body);
+				return handleStorage(req, res, route, query, raw, body, key);
 			case 'download':
-				return handleDownload(req, res, route);
+				return handleDownload(req, res, route, path, query);
+			case 'sign':
+			case 'delete-payloads':
+			case 'request-history': {
+				const answer = media.handle(route, query, body, key);
+				return sendJson(res, answer.status, answer.body);
+			}
 			case 'unknown':
 				return sendJson(res, 404, { detail: `Not found: ${req.method} ${path}` });
 			default:

@@ -297,6 +297,32 @@ describe('Generate Video, Submit and Wait for Webhook', () => {
 		expect(item.json).toMatchObject({ status: 'COMPLETED', video: { url: expect.stringContaining(fake.url) } });
 	});
 
+	test('private Output Files, expiry and no stored payloads: the submit asks for them, the resume downloads through a signed URL and deletes at fal', async () => {
+		fake.log.length = 0;
+		const options = { outputFiles: 'private', deleteOutputsAfterSeconds: 900, storePayloads: false, deleteAfterDownload: true };
+		const waiting = await startWaiting(['a private cat'], { parameters: { options } });
+		const [requestId] = requestIdsOf(waiting.result);
+		const [submit] = fake.requests('submit');
+		expect(JSON.parse(String(submit.headers['x-fal-object-lifecycle-preference']))).toEqual({ expiration_duration_seconds: 900, initial_acl: { default: 'forbid' } });
+		expect(submit.headers['x-fal-store-io']).toBe('0');
+
+		const delivery = await resumeFromCallback(waiting, await callbackFor(requestId));
+		const [item] = outputOf(delivery.run as IRun);
+		expect(await readBinary(item.binary?.data as unknown as IDataObject)).toEqual(SAMPLE_VIDEO);
+		expect(fake.requests('sign')).toHaveLength(1);
+		expect(fake.requests('download').map((read) => [read.responseStatus, read.query.identity !== undefined, read.headers.authorization])).toEqual([[200, true, undefined]]);
+		expect(item.json.deletedAtFal).toMatchObject({ deleted: true, outputFiles: [{ deleted: true }] });
+		expect(fake.requests('delete-payloads')[0].path).toBe(`/v1/models/requests/${requestId}/payloads`);
+	});
+
+	test('private Output Files with Return URL Only resume with a signed link and its expiry', async () => {
+		const waiting = await startWaiting(['a private dog'], { parameters: { options: { outputFiles: 'private', returnUrlOnly: true, signedLinkSeconds: 600 } } });
+		const delivery = await resumeFromCallback(waiting, await callbackFor(requestIdsOf(waiting.result)[0]));
+		const [item] = outputOf(delivery.run as IRun);
+		expect(item.binary).toBeUndefined();
+		expect(item.json.video).toMatchObject({ url: expect.stringMatching(/\?identity=/), signedUrlExpiresAt: expect.any(String) });
+	});
+
 	test('a callback for a request this execution did not submit is ignored and the execution keeps waiting', async () => {
 		const waiting = await startWaiting(['a cat waves']);
 		const delivery = await resumeFromCallback(waiting, await sentBy({ request_id: 'someone-else', status: 'OK', payload: {} }, {}));

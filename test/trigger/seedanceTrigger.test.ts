@@ -678,3 +678,38 @@ describe('a job delivered twice runs the workflow once', () => {
 		expect(responses.map((response) => response.status).sort()).toEqual([200, 409]);
 	});
 });
+
+describe("private files and retention, after fal's answer is confirmed", () => {
+	it('a video private to the account (403 on a plain read) is fetched through a URL signed with the trigger\'s key, never sending the key to the CDN', async () => {
+		const fake = await fakeFal({ jobMs: 10, queueMs: 0, privateByDefault: true });
+		const endpoint = await triggerFor(fake);
+		const job = await completedJob(fake);
+		const { delivery } = await deliver(fake, endpoint, webhookBodyOf(job));
+		expect(outputJson(delivery)?.downloadError).toBeUndefined();
+		expect(await readBinary(delivery)).toEqual(readFileSync(DEFAULT_VIDEO_FILE));
+		expect(fake.requests('download').map((read) => [read.responseStatus, read.headers.authorization])).toEqual([
+			[403, undefined],
+			[200, undefined],
+		]);
+		expect(fake.requests('sign')[0].headers.authorization).toBe(`Key ${API_KEY}`);
+	});
+
+	it('Delete at Fal After Download deletes the request at fal once the video is in n8n, and reports it on the item', async () => {
+		const fake = await fakeFal({ jobMs: 10, queueMs: 0 });
+		const endpoint = await triggerFor(fake, { options: { deleteAfterDownload: true } });
+		const job = await completedJob(fake);
+		const { delivery } = await deliver(fake, endpoint, webhookBodyOf(job));
+		expect(await readBinary(delivery)).toEqual(readFileSync(DEFAULT_VIDEO_FILE));
+		expect(outputJson(delivery)?.deletedAtFal).toMatchObject({ deleted: true, outputFiles: [{ url: `${fake.url}/files/${job.requestId}.mp4`, deleted: true }] });
+		expect(fake.media.storedPayloads(job.requestId)).toBeNull();
+	});
+
+	it('a refusal to delete (not an ADMIN key) is on the item, which keeps its video', async () => {
+		const fake = await fakeFal({ jobMs: 10, queueMs: 0, keyScopes: { [API_KEY]: ['assets:read'] } });
+		const endpoint = await triggerFor(fake, { options: { deleteAfterDownload: true } });
+		const job = await completedJob(fake);
+		const { delivery } = await deliver(fake, endpoint, webhookBodyOf(job));
+		expect(await readBinary(delivery)).toEqual(readFileSync(DEFAULT_VIDEO_FILE));
+		expect(outputJson(delivery)?.deletedAtFal).toMatchObject({ deleted: false, httpStatus: 403, error: expect.stringMatching(/ADMIN Fal API key/) });
+	});
+});

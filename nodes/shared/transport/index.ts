@@ -6,6 +6,7 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { falHosts } from './hosts';
 import { createPricing, type FalPricing } from './pricing';
+import { createPlatform, type FalPlatform } from './platformStorage';
 import { createQueue, type FalQueue } from './queue';
 import { sendFalRequest, type FalContext, type SendFalRequest } from './request';
 import { createStorage, type FalStorage } from './storage';
@@ -18,6 +19,8 @@ export type { FalPricing, FalUnitPrice } from './pricing';
 export type { FalContext } from './request';
 export { REQUEST_TIMEOUTS_MS, type RequestTimeouts } from './timeouts';
 export { bufferFile, type FalStorage, type UploadFile } from './storage';
+export type { DeletedFile, FalPlatform, SignedUrl } from './platformStorage';
+export { withStoragePreferences, type StoragePreferences } from './lifecycle';
 
 export interface FalCredentials {
 	apiKey: string;
@@ -30,6 +33,8 @@ export interface FalTransport {
 	storage: FalStorage;
 	/** fal's Platform API prices (cached per process). */
 	pricing: FalPricing;
+	/** Platform API calls about a request's files: signed URLs, deleting payloads. */
+	platform: FalPlatform;
 }
 
 /**
@@ -54,5 +59,6 @@ export function createFalTransport(ctx: FalContext, credentials: FalCredentials,
 		queue: createQueue(send, hosts, signalFor, warn, timeouts),
 		storage: createStorage(send, hosts, signalFor, timeouts.upload),
 		pricing: createPricing(send, hosts, credentials.apiKey, signalFor),
+		platform: createPlatform(send, hosts, signalFor),
 	};
 }

@@ -6,6 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { SubmitInterruptedError } from './errors';
+import { submitStorageHeaders, type StoragePreferences } from './lifecycle';
 import { queueRequestUrl, submitUrl, type FalHosts } from './hosts';
 import { headerValue, type SendFalRequest, type StreamBody } from './request';
 import { DEFAULT_RETRY, RESULT_RETRY, STATUS_RETRY, SUBMIT_RETRY, withRetries } from './retry';
@@ -23,6 +24,8 @@ export interface SubmitOptions {
 	/** Seconds the job may wait in fal's queue before fal drops it (504, timeout type "user"). */
 	startTimeout?: number;
 	priority?: QueuePriority;
+	/** What fal keeps: the outputs' ACL and expiry, and whether it stores the payloads (lifecycle.ts). */
+	storage?: StoragePreferences;
 	/**
 	 * Stops the submit only until it is sent. Once sent, fal's answer is awaited (its own timeout, SUBMIT_TIMEOUT_MS):
 	 * fal queues the job either way, and only the answer tells its id. If the signal aborted
@@ -81,8 +84,8 @@ export interface QueueResult<T> {
  * docs call it `X-Fal-Request-Start-Timeout` and deprecate `X-Fal-Request-Timeout`, which fal-js
  * 1.10.1 still sends, so either gateway reading applies it.
  */
-export function submitHeaders(options: Pick<SubmitOptions, 'priority' | 'startTimeout'>): Record<string, string> {
-	const headers: Record<string, string> = { 'X-Fal-Queue-Priority': options.priority ?? 'normal' };
+export function submitHeaders(options: Pick<SubmitOptions, 'priority' | 'startTimeout' | 'storage'>): Record<string, string> {
+	const headers: Record<string, string> = { 'X-Fal-Queue-Priority': options.priority ?? 'normal', ...submitStorageHeaders(options.storage) };
 	if (options.startTimeout !== undefined) {
 		if (!Number.isFinite(options.startTimeout) || options.startTimeout <= MIN_START_TIMEOUT_SECONDS) {
 			throw new Error(`The start timeout must be more than ${MIN_START_TIMEOUT_SECONDS} s, not ${options.startTimeout}`);

@@ -5,6 +5,7 @@
  * from a stream where the caller has one, so a large file is never held whole in memory.
  */
 import { uploadUrlFor, type FalHosts } from './hosts';
+import { uploadStorageHeaders, type StoragePreferences } from './lifecycle';
 import type { SendFalRequest, StreamBody } from './request';
 import { DEFAULT_RETRY, withRetries } from './retry';
 import { REQUEST_TIMEOUTS_MS } from './timeouts';
@@ -25,7 +26,7 @@ export interface UploadFile {
 
 export interface FalStorage {
 	/** Uploads the file to fal's CDN and answers its URL, which fal's models can download. */
-	upload(file: UploadFile, options?: { abortSignal?: AbortSignal }): Promise<string>;
+	upload(file: UploadFile, options?: { abortSignal?: AbortSignal; storage?: StoragePreferences }): Promise<string>;
 }
 
 interface InitiatedUpload {
@@ -77,19 +78,20 @@ export function createStorage(
 	signalFor: (own?: AbortSignal) => AbortSignal | undefined,
 	timeoutMs = REQUEST_TIMEOUTS_MS.upload,
 ): FalStorage {
-	async function initiate(file: UploadFile, kind: 'initiate' | 'initiate-multipart', signal?: AbortSignal): Promise<InitiatedUpload> {
+	async function initiate(file: UploadFile, kind: 'initiate' | 'initiate-multipart', signal?: AbortSignal, storage?: StoragePreferences): Promise<InitiatedUpload> {
 		const url = `${hosts.rest}/storage/upload/${kind}?storage_type=fal-cdn-v3`;
 		const body = { content_type: file.contentType, file_name: file.fileName };
+		const headers = uploadStorageHeaders(storage);
 		const response = await withRetries(
-			async () => await send<InitiatedUpload>({ method: 'POST', url, body, authenticated: true, abortSignal: signal, timeoutMs }),
+			async () => await send<InitiatedUpload>({ method: 'POST', url, body, headers, authenticated: true, abortSignal: signal, timeoutMs }),
 			DEFAULT_RETRY,
 			signal,
 		);
 		return response.body;
 	}
 
-	async function uploadWhole(file: UploadFile, signal?: AbortSignal): Promise<string> {
-		const { upload_url: uploadUrl, file_url: fileUrl } = await initiate(file, 'initiate', signal);
+	async function uploadWhole(file: UploadFile, signal?: AbortSignal, storage?: StoragePreferences): Promise<string> {
+		const { upload_url: uploadUrl, file_url: fileUrl } = await initiate(file, 'initiate', signal, storage);
 		const url = uploadUrlFor(hosts, uploadUrl);
 		const headers = { 'Content-Type': file.contentType, 'Content-Length': String(file.size) };
 		await withRetries(
@@ -100,8 +102,8 @@ export function createStorage(
 		return fileUrl;
 	}
 
-	async function uploadInParts(file: UploadFile, signal?: AbortSignal): Promise<string> {
-		const { upload_url: uploadUrl, file_url: fileUrl } = await initiate(file, 'initiate-multipart', signal);
+	async function uploadInParts(file: UploadFile, signal?: AbortSignal, storage?: StoragePreferences): Promise<string> {
+		const { upload_url: uploadUrl, file_url: fileUrl } = await initiate(file, 'initiate-multipart', signal, storage);
 		const target = uploadUrlFor(hosts, uploadUrl);
 		const parts: UploadedPart[] = [];
 		let partNumber = 0;
@@ -125,7 +127,8 @@ export function createStorage(
 	return {
 		async upload(file, options) {
 			const signal = signalFor(options?.abortSignal);
-			return file.size > MULTIPART_THRESHOLD_BYTES ? await uploadInParts(file, signal) : await uploadWhole(file, signal);
+			const storage = options?.storage;
+			return file.size > MULTIPART_THRESHOLD_BYTES ? await uploadInParts(file, signal, storage) : await uploadWhole(file, signal, storage);
 		},
 	};
 }

@@ -15,7 +15,7 @@ export const getResultOperation: Operation = {
 		const { data: output } = await client.queue.result<SeedanceOutput>(job.endpoint, { requestId: job.requestId, abortSignal: signal });
 		const json = describeResult(job, tier, output);
 		const policy = await downloadPolicyOf(ctx, options.allowedDownloadHosts);
-		const item = await videoOutputItem(ctx, json, output, job.requestId, itemIndex, options, policy, signal);
+		const item = await videoOutputItem(ctx, json, output, job.requestId, itemIndex, options, policy, signal, client.platform);
 		// The request's parameters are unknown here: the estimate comes from the video itself.
 		Object.assign(item.json, await outputCostFields(ctx, client, tier, item.binary?.[options.binaryPropertyName], signal));
 		return [item];

@@ -15,6 +15,7 @@ import {
 import { DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEOUT_SECONDS, MAX_CONCURRENCY } from '../helpers/parameters';
 import { budgetOptions, GENERATE_FIELD_OPERATIONS } from './costFields';
 import { KIND_TEXT } from './kinds';
+import { privacyOptions } from './privacyOptions';
 import { referenceFields } from './referenceFields';
 
 const onGenerate = { show: { operation: GENERATE_FIELD_OPERATIONS } };
@@ -284,6 +285,7 @@ export const generateOptions: INodeProperties = {
 	displayOptions: { show: { operation: [...VIDEO_OPERATIONS, 'getResult'] } },
 	options: [
 		...outputOptions,
+		...privacyOptions,
 		{
 			displayName: 'Wait Timeout (Seconds)',
 			name: 'waitTimeoutSeconds',

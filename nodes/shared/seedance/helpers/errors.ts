@@ -2,6 +2,7 @@ import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n
 
 import { DRAFT_LIFETIME_DAYS, FAL_FIELD_LABELS } from '../../schema';
 import { SubmitInterruptedError } from '../../transport';
+import { SigningRefusedError } from './falFiles';
 import { DownloadRefusedError } from '../../transport/downloadPolicy';
 import { redactSecret } from './secrets';
 
@@ -208,6 +209,12 @@ export function toNodeError(
 		return new NodeOperationError(node, clean(error.message), {
 			itemIndex,
 			description: `Videos are fetched from any public host fal names, never from a private address. If ${error.host} is a mirror or proxy on your own network that you trust, add it to Options → Allowed Download Hosts.`,
+		});
+	}
+	if (error instanceof SigningRefusedError) {
+		return new NodeOperationError(node, clean(error.message), {
+			itemIndex,
+			description: 'The file is private to your fal account. Give the credential a key with the assets:read permission (an API key from fal.ai/dashboard/keys), or set Output Files to Public link.',
 		});
 	}
 	if (error instanceof JobInterruptedError || error instanceof SubmitInterruptedError) {

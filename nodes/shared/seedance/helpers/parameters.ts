@@ -17,6 +17,7 @@ import {
 } from '../../schema';
 import { parseHostList } from '../../transport/downloadPolicy';
 import { InputError } from './errors';
+import { readPrivacyOptions, type PrivacyOptions } from './privacy';
 import { readReferenceSources, type ReferenceSource } from './referenceSources';
 
 export type ImageSource = { kind: 'url'; url: string } | { kind: 'binary'; property: string };
@@ -34,7 +35,7 @@ export interface GenerateRequest {
 	media: MediaRequest;
 }
 
-export interface GenerateOptions {
+export interface GenerateOptions extends PrivacyOptions {
 	binaryPropertyName: string;
 	fileName?: string;
 	returnUrlOnly: boolean;
@@ -182,5 +183,6 @@ export function readGenerateOptions(ctx: IExecuteFunctions, itemIndex = 0): Gene
 		concurrency,
 		queuePriority: oneOf('Queue Priority', options.queuePriority ?? 'normal', QUEUE_PRIORITIES),
 		allowedDownloadHosts: parseHostList(options.allowedDownloadHosts),
+		...readPrivacyOptions(options),
 	};
 }

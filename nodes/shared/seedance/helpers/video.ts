@@ -5,6 +5,7 @@ import { DOWNLOAD_TIMEOUT_MS } from '../../transport/timeouts';
 import { checkDownloadUrl, DownloadRefusedError, type DownloadPolicy } from '../../transport/downloadPolicy';
 import { checkResolvedAddresses } from '../../transport/egressCheck';
 import { VideoDownloadError } from './errors';
+import { deleteAtFal, DEFAULT_SIGNED_LINK_SECONDS, DOWNLOAD_SIGNATURE_SECONDS, isFalCdnHost, signOrExplain, type FalFileAccess } from './falFiles';
 
 export const VIDEO_MIME_TYPE = 'video/mp4';
 
@@ -48,11 +49,20 @@ async function fetchVideo(ctx: IExecuteFunctions | IWebhookFunctions, url: strin
 	return response;
 }
 
+/** Checks the URL (downloadPolicy, then the addresses its name resolves to) and fetches it. */
+async function fetchChecked(ctx: IExecuteFunctions | IWebhookFunctions, url: string, policy: DownloadPolicy, abortSignal?: AbortSignal): Promise<StreamResponse> {
+	await checkResolvedAddresses(ctx, checkDownloadUrl(url, policy));
+	return await fetchVideo(ctx, url, abortSignal);
+}
+
 /**
  * Streams the video into n8n's binary data store. In the default filesystem mode the bytes go
  * straight to disk, so a large video never sits whole in memory. `url` must come from fal's answer
  * to our own authenticated request: any public host is fetched, private addresses only when the
  * policy trusts the host (refused: DownloadRefusedError); a failing host gives a VideoDownloadError.
+ * With `access`, a private output is read through a signed URL, and so is any file on fal's CDN
+ * that answers 403 (an account whose files are private by default); the key goes only to fal's
+ * API, never to the CDN.
  */
 export async function downloadVideo(
 	ctx: IExecuteFunctions | IWebhookFunctions,
@@ -60,9 +70,27 @@ export async function downloadVideo(
 	fileName: string,
 	policy: DownloadPolicy,
 	abortSignal?: AbortSignal,
+	access?: FalFileAccess,
 ): Promise<IBinaryData> {
-	await checkResolvedAddresses(ctx, checkDownloadUrl(url, policy));
-	const response = await fetchVideo(ctx, url, abortSignal);
+	let response: StreamResponse;
+	if (access?.privateFiles) {
+		const signed = await signOrExplain(access, url, DOWNLOAD_SIGNATURE_SECONDS, abortSignal);
+		response = await fetchChecked(ctx, signed.url, policy, abortSignal);
+	} else {
+		const outcome = await fetchChecked(ctx, url, policy, abortSignal).then(
+			(answer) => ({ answer }),
+			(error: unknown) => ({ error }),
+		);
+		if ('answer' in outcome) {
+			response = outcome.answer;
+		} else {
+			const { error } = outcome;
+			const forbiddenOnFal = error instanceof VideoDownloadError && error.status === 403 && isFalCdnHost(error.host, policy.apiHost);
+			if (!forbiddenOnFal || !access) return await Promise.reject(error);
+			const signed = await signOrExplain(access, url, DOWNLOAD_SIGNATURE_SECONDS, abortSignal);
+			response = await fetchChecked(ctx, signed.url, policy, abortSignal);
+		}
+	}
 	const contentType = String(response.headers['content-type'] ?? '').split(';')[0].trim();
 	const mimeType = contentType.startsWith('video/') ? contentType : VIDEO_MIME_TYPE;
 	return await ctx.helpers.prepareBinaryData(response.body, fileName, mimeType);
@@ -72,6 +100,12 @@ export interface VideoOutputOptions {
 	binaryPropertyName: string;
 	fileName?: string;
 	returnUrlOnly: boolean;
+	/** Output Files → Private: read through signed URLs; Return URL Only gives a signed link. */
+	privateOutputs?: boolean;
+	/** Lifetime of the signed link Return URL Only gives for a private output. */
+	signedLinkSeconds?: number;
+	/** Delete at fal After Download: the request's payloads and output files, once the video is in n8n. */
+	deleteAfterDownload?: boolean;
 }
 
 /** The listed extra hosts and the credential's API Host (a stand-in or proxy): trusted on private addresses. */
@@ -81,9 +115,9 @@ export async function downloadPolicyOf(ctx: IExecuteFunctions | IWebhookFunction
 	return { extraHosts, apiHost };
 }
 
-/** A finished generation as an output item: its JSON, plus the video unless only the URL is wanted. */
 export { DownloadRefusedError };
 
+/** A finished generation as an output item: its JSON, plus the video unless only the URL is wanted. */
 export async function videoOutputItem(
 	ctx: IExecuteFunctions | IWebhookFunctions,
 	json: IDataObject,
@@ -93,11 +127,21 @@ export async function videoOutputItem(
 	options: VideoOutputOptions,
 	policy: DownloadPolicy,
 	abortSignal?: AbortSignal,
+	platform?: FalFileAccess['platform'],
 ): Promise<INodeExecutionData> {
 	const pairedItem = { item: itemIndex };
-	if (options.returnUrlOnly) return { json, pairedItem };
-	const binary = await downloadVideo(ctx, output.video.url, videoFileName(requestId, options.fileName), policy, abortSignal);
-	// The JSON names the file the item carries, not the name fal gave it on its CDN.
 	const video = typeof json.video === 'object' && json.video !== null ? (json.video as IDataObject) : {};
-	return { json: { ...json, video: { ...video, fileName: binary.fileName } }, binary: { [options.binaryPropertyName]: binary }, pairedItem };
+	const access: FalFileAccess | undefined = platform ? { platform, privateFiles: options.privateOutputs, signedLinkSeconds: options.signedLinkSeconds } : undefined;
+	if (options.returnUrlOnly) {
+		const kept: IDataObject = options.deleteAfterDownload ? { deletedAtFal: { deleted: false, error: 'Not deleted: Return URL Only is on, so nothing was downloaded and the file stays at fal for you to fetch.' } } : {};
+		if (!access?.privateFiles) return { json: { ...json, ...kept }, pairedItem };
+		const signed = await signOrExplain(access, output.video.url, options.signedLinkSeconds ?? DEFAULT_SIGNED_LINK_SECONDS, abortSignal);
+		const signedVideo = { ...video, url: signed.url, fileUrl: output.video.url, signedUrlExpiresAt: signed.expiresAt };
+		return { json: { ...json, video: signedVideo, ...kept }, pairedItem };
+	}
+	const binary = await downloadVideo(ctx, output.video.url, videoFileName(requestId, options.fileName), policy, abortSignal, access);
+	// The JSON names the file the item carries, not the name fal gave it on its CDN.
+	const item: IDataObject = { ...json, video: { ...video, fileName: binary.fileName } };
+	if (options.deleteAfterDownload && platform) item.deletedAtFal = await deleteAtFal(platform, requestId, abortSignal);
+	return { json: item, binary: { [options.binaryPropertyName]: binary }, pairedItem };
 }

@@ -140,7 +140,7 @@ async function resultItem(
 		timings: describeTimings(timings),
 	};
 	const policy = { extraHosts: job.output.allowedDownloadHosts ?? [], apiHost: normaliseApiHost(apiHost) };
-	return await videoOutputItem(ctx, json, output, job.requestId, job.itemIndex, job.output, policy);
+	return await videoOutputItem(ctx, json, output, job.requestId, job.itemIndex, job.output, policy, undefined, client.platform);
 }
 
 function timedOutError(job: WaitingJob, state: WaitState, cancelled: boolean): JobInterruptedError {

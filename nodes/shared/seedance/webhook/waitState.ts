@@ -28,7 +28,15 @@ export interface WaitingJob {
 	/** Operation-specific output fields (e.g. the draft a Complete Draft request rendered). */
 	outputFields?: IDataObject;
 	/** This item's Options → output fields, read at submit time (expressions may differ per item). */
-	output: { binaryPropertyName: string; fileName?: string; returnUrlOnly: boolean; allowedDownloadHosts?: string[] };
+	output: {
+		binaryPropertyName: string;
+		fileName?: string;
+		returnUrlOnly: boolean;
+		allowedDownloadHosts?: string[];
+		privateOutputs?: boolean;
+		signedLinkSeconds?: number;
+		deleteAfterDownload?: boolean;
+	};
 }
 
 /** An item that failed before it reached fal (only kept with Continue On Fail). */

@@ -1,10 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { SeedanceOutput } from '../../../schema';
+import { withStoragePreferences } from '../../../transport';
 import { InputError } from '../../helpers/errors';
 import { assertWithinVideoCap, guardBudget } from '../../helpers/budget';
 import { describeResult, describeTimings } from '../../helpers/output';
 import { readGenerateOptions } from '../../helpers/parameters';
+import { storagePreferencesOf } from '../../helpers/privacy';
 import { waitForCompletion, type FalJob, type JobTimings } from '../../helpers/queue';
 import { logSubmitted } from '../../helpers/submitLog';
 import { downloadPolicyOf, videoOutputItem } from '../../helpers/video';
@@ -68,7 +70,16 @@ async function submitAndWait(item: ItemContext, prepare: PrepareSubmission): Pro
 	const { data: output } = await client.queue.result<SeedanceOutput>(job.endpoint, { requestId: job.requestId, abortSignal: signal });
 	const json = { ...describeResult(job, submission.tier, output, submission), timings: describeTimings(timings) };
 	const policy = await downloadPolicyOf(ctx, options.allowedDownloadHosts);
-	return [await videoOutputItem(ctx, json, output, job.requestId, itemIndex, options, policy, signal)];
+	return [await videoOutputItem(ctx, json, output, job.requestId, itemIndex, options, policy, signal, client.platform)];
+}
+
+/**
+ * The item's uploads and submit carry what it asks fal to keep (Options → Output Files, Delete
+ * Outputs at Fal After, Store Request at Fal: helpers/privacy.ts, transport/lifecycle.ts).
+ */
+function withItemStoragePreferences(item: ItemContext): ItemContext {
+	const options = readGenerateOptions(item.ctx, item.itemIndex);
+	return { ...item, client: withStoragePreferences(item.client, storagePreferencesOf(options)) };
 }
 
 /**
@@ -76,7 +87,8 @@ async function submitAndWait(item: ItemContext, prepare: PrepareSubmission): Pro
  * Only): the same submit, wait, cancel, timeout and binary output for every operation that makes
  * a video; `prepare` says what to submit.
  */
-export async function runInMode(item: ItemContext, prepare: PrepareSubmission): Promise<INodeExecutionData[]> {
+export async function runInMode(unscoped: ItemContext, prepare: PrepareSubmission): Promise<INodeExecutionData[]> {
+	const item = withItemStoragePreferences(unscoped);
 	const mode = item.ctx.getNodeParameter('mode', item.itemIndex) as GenerateMode;
 	if (mode === 'submitOnly') return await submitOnly(item, prepare);
 	if (mode === 'waitForWebhook') return await submitAndWaitForWebhook(item, prepare);

@@ -109,7 +109,7 @@ async function cancelBatch(ctx: IExecuteFunctions, item: ItemContext, batch: Bat
 async function submitItem(item: ItemContext, batch: Batch, prepare: PrepareSubmission): Promise<INodeExecutionData[]> {
 	const { ctx, client, itemIndex, signal, plan } = item;
 	assertWithinVideoCap(plan);
-	const { binaryPropertyName, fileName, returnUrlOnly, queuePriority, allowedDownloadHosts } = readGenerateOptions(ctx, itemIndex);
+	const { binaryPropertyName, fileName, returnUrlOnly, queuePriority, allowedDownloadHosts, privateOutputs, signedLinkSeconds, deleteAfterDownload } = readGenerateOptions(ctx, itemIndex);
 	const webhookUrl = readResumeUrl(ctx, itemIndex, batch.usesFal);
 	const submission = await prepare(item);
 	const submittedAt = Date.now();
@@ -131,7 +131,7 @@ async function submitItem(item: ItemContext, batch: Batch, prepare: PrepareSubmi
 		estimatedCostUsd: submission.estimatedCostUsd,
 		cost: submission.cost,
 		outputFields: submission.outputFields,
-		output: { binaryPropertyName, fileName, returnUrlOnly, allowedDownloadHosts },
+		output: { binaryPropertyName, fileName, returnUrlOnly, allowedDownloadHosts, privateOutputs, signedLinkSeconds, deleteAfterDownload },
 	};
 	batch.state.jobs.push(waiting);
 	return [
