@@ -2,3 +2,4 @@ export * from './family';
 export * from './cost';
 export * from './references';
 export * from './drafts';
+export * from './knownIssues';

@@ -7,11 +7,14 @@ import {
 	CODECS,
 	DEFAULTS,
 	DURATIONS,
+	FAST_TIER_LONG_JOB_RISK,
+	riskyDurations,
 	SEED_KINDS,
 	variantsOf,
 	type Kind,
 	type Resolution,
 } from '../../schema';
+import { longJobWarning } from '../helpers/longJobRisk';
 import { DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEOUT_SECONDS, MAX_CONCURRENCY } from '../helpers/parameters';
 import { budgetOptions, GENERATE_FIELD_OPERATIONS } from './costFields';
 import { KIND_TEXT } from './kinds';
@@ -54,6 +57,21 @@ function resolutionFields(kind: Kind): INodeProperties[] {
 		description: 'Output resolution. Price and generation time grow with the pixel count.',
 		options: resolutions.map((value) => ({ name: RESOLUTION_LABELS[value], value })),
 		displayOptions: { show: { operation: GENERATE_FIELD_OPERATIONS, tier: tiers } },
+	}));
+}
+
+/** A notice under Duration for the Fast-tier lengths users report hanging (schema/knownIssues.ts). */
+function longJobNotices(kind: Kind): INodeProperties[] {
+	const risk = FAST_TIER_LONG_JOB_RISK;
+	if (!variantsOf(kind).some((tier) => tier.id === risk.tier)) return [];
+	return Object.entries(risk.maxSecondsByResolution).map(([resolution, maxSeconds]) => ({
+		displayName: longJobWarning(resolution as Resolution, maxSeconds),
+		name: `longJobNotice${resolution}`,
+		type: 'notice' as const,
+		default: '',
+		displayOptions: {
+			show: { operation: GENERATE_FIELD_OPERATIONS, tier: [risk.tier], resolution: [resolution], duration: riskyDurations(risk, resolution as Resolution, DURATIONS) },
+		},
 	}));
 }
 
@@ -175,6 +193,7 @@ export function generateFields(kind: Kind): INodeProperties[] {
 		options: DURATIONS.map((value) => ({ name: value === 'auto' ? 'Auto' : `${value} Seconds`, value })),
 		displayOptions: onGenerate,
 	},
+	...longJobNotices(kind),
 	{
 		displayName: 'Aspect Ratio',
 		name: 'aspectRatio',

@@ -1,6 +1,6 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
-import { DRAFT_LIFETIME_DAYS, FAL_FIELD_LABELS } from '../../schema';
+import { DRAFT_LIFETIME_DAYS, FAL_FIELD_LABELS, REAL_PEOPLE_REFUSAL } from '../../schema';
 import { SubmitInterruptedError } from '../../transport';
 import { SigningRefusedError } from './falFiles';
 import { DownloadRefusedError } from '../../transport/downloadPolicy';
@@ -120,6 +120,12 @@ function describeFalError(error: FalLikeError, context: string): { message: stri
 		return {
 			message: detailText ?? "fal's content policy rejected this request",
 			description: `Seedance refused the prompt or an image as unsafe. Rephrase the prompt or use another image, then run again.${requestNote}`,
+		};
+	}
+	if (error.status === REAL_PEOPLE_REFUSAL.status && detailText && REAL_PEOPLE_REFUSAL.messagePattern.test(detailText)) {
+		return {
+			message: "fal refuses inputs that show real people's faces; retrying will not help",
+			description: `fal said: ${detailText}. Use an image or video without a recognisable face (photoreal AI-generated faces count too), or animate a drawn or stylised one.${requestNote}`,
 		};
 	}
 	if (error.status === 422 || error.status === 400) {

@@ -3,6 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import type { ImageToVideoInput } from '../../../schema';
 import type { FalTransport } from '../../../transport';
 import { resolveImages } from '../../helpers/images';
+import { warnAboutLongJob } from '../../helpers/longJobRisk';
 import type { BuiltInput } from '../../helpers/output';
 import type { GenerateRequest } from '../../helpers/parameters';
 import { resolveReferences } from '../../helpers/references';
@@ -10,6 +11,7 @@ import { resolveReferences } from '../../helpers/references';
 /** The request body for fal: the common fields plus the kind's media, read, checked and uploaded. */
 export async function buildInput(ctx: IExecuteFunctions, client: FalTransport, itemIndex: number, request: GenerateRequest): Promise<BuiltInput> {
 	const { media } = request;
+	warnAboutLongJob(ctx, request.tier.id, request.input);
 	if (media.kind === 'image-to-video') {
 		const images = await resolveImages(ctx, client, itemIndex, media.startImage, media.endImage);
 		const input: ImageToVideoInput = { ...request.input, image_url: images.startUrl };
