@@ -55,7 +55,18 @@ function secretScanner(secrets: string[]): { push(chunk: Buffer | string): void;
 	};
 }
 
-export async function startForwardProxy(options: { watchSecrets?: string[] } = {}): Promise<ForwardProxy> {
+/**
+ * `hosts`: names the proxy resolves itself, without DNS (`{ 'v3b.fal.media': '127.0.0.1:9710' }`), so a
+ * test can download from fal's real host names; the request keeps its Host header.
+ */
+export async function startForwardProxy(options: { watchSecrets?: string[]; hosts?: Record<string, string> } = {}): Promise<ForwardProxy> {
+	const hosts = options.hosts ?? {};
+	const routeOf = (hostname: string, port: number): { host: string; port: number } => {
+		const mapped = hosts[hostname.toLowerCase()];
+		if (!mapped) return { host: hostname.replace(/^\[|\]$/g, ''), port };
+		const [host, mappedPort] = mapped.split(/:(?=\d+$)/);
+		return { host, port: Number(mappedPort) };
+	};
 	const secrets = (options.watchSecrets ?? []).filter((secret) => secret.length > 0);
 	const log: ProxiedRequest[] = [];
 	const tunnels = new Set<net.Socket>();
@@ -80,7 +91,8 @@ export async function startForwardProxy(options: { watchSecrets?: string[] } = {
 		const headers: http.OutgoingHttpHeaders = {};
 		for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name)) headers[name] = value;
 		headers.via = req.headers.via ? `${req.headers.via}, ${VIA}` : VIA;
-		const upstream = http.request({ host: target.hostname.replace(/^\[|\]$/g, ''), port: portOf(target), method: req.method, path: `${target.pathname}${target.search}`, headers });
+		const route = routeOf(target.hostname, portOf(target));
+		const upstream = http.request({ host: route.host, port: route.port, method: req.method, path: `${target.pathname}${target.search}`, headers });
 		upstream.on('response', (response) => {
 			entry.status = response.statusCode;
 			const answer: http.OutgoingHttpHeaders = {};
@@ -110,7 +122,8 @@ export async function startForwardProxy(options: { watchSecrets?: string[] } = {
 		log.push(entry);
 		tunnels.add(client);
 		client.on('close', () => tunnels.delete(client));
-		const upstream = net.connect(Number(port), host.replace(/^\[|\]$/g, ''), () => {
+		const route = routeOf(host, Number(port));
+		const upstream = net.connect(route.port, route.host, () => {
 			entry.status = 200;
 			client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
 			if (head.length > 0) upstream.write(head);
