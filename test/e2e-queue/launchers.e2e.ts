@@ -78,7 +78,7 @@ describe('launchers in queue mode', () => {
 		await until(() => !fs.readdirSync(tmp).some((name) => OURS.test(name)), 30000);
 		process.stderr.write(`[launchers] left in TMPDIR by others: ${JSON.stringify(fs.readdirSync(tmp))}\n`);
 		expect(fs.readdirSync(tmp).filter((name) => OURS.test(name))).toEqual([]);
-	});
+	}, 600000);
 
 	it('the queue bench with its output pipe closed stops n8n, PostgreSQL and Redis at once, and deletes its folders', async () => {
 		launcher = launch(['bench/run.js', '--only', 'queue', '--queue-executions', '1', '--queue-job-ms', '500', '--no-write']);
@@ -94,7 +94,7 @@ describe('launchers in queue mode', () => {
 		expect((await waitUntilGone(snapshot, 90000, mark)).map((info) => info.command)).toEqual([]);
 		await until(() => !fs.readdirSync(tmp).some((name) => OURS.test(name)), 30000);
 		expect(fs.readdirSync(tmp).filter((name) => OURS.test(name))).toEqual([]);
-	});
+	}, 480000);
 });
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {

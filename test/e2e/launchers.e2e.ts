@@ -1,7 +1,8 @@
 /**
  * `npm start` (scripts/start.js) must not leave n8n or the fake fal running when it dies without
  * its own clean-up (SIGKILL, with its output pipe closed), nor credentials in the temp folder, and
- * it keeps n8n's settings (the encryption key) private. One real launcher run.
+ * it keeps n8n's settings (the encryption key) private; a Ctrl-C during start-up stops what it
+ * started and starts nothing more. Two real launcher runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -25,10 +26,14 @@ describe('npm start (scripts/start.js)', () => {
 		scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'seedance-launcher-'));
 	});
 
-	afterAll(() => {
-		killSurvivors(snapshot);
+	afterEach(() => {
 		if (launcher?.pid) killSurvivors(descendantsOf(launcher.pid));
+		killSurvivors(snapshot);
 		launcher?.kill('SIGKILL');
+		snapshot = [];
+	});
+
+	afterAll(() => {
 		fs.rmSync(scratch, { recursive: true, force: true });
 	});
 
@@ -61,5 +66,37 @@ describe('npm start (scripts/start.js)', () => {
 		await exited;
 
 		expect((await waitUntilGone(snapshot, 60000)).map((info) => info.command)).toEqual([]);
-	});
+	}, 300000);
+
+	it('Ctrl-C while it imports the demo data stops everything it started, and n8n is not started after it', async () => {
+		const [port, falPort] = [await local.freePort(), await local.freePort()];
+		// Its own process group, as a terminal's job: Ctrl-C sends SIGINT to the whole group.
+		launcher = spawn(process.execPath, ['scripts/start.js', '--no-build', '--port', String(port), '--fal-port', String(falPort), '--dir', path.join(scratch, 'n8n-interrupted')], {
+			cwd: local.ROOT,
+			env: { ...process.env, NODE_ENV: 'development' },
+			stdio: ['ignore', 'pipe', 'inherit'],
+			detached: true,
+		});
+		let output = '';
+		launcher.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+		const exited = new Promise((resolve) => launcher!.once('exit', (code, signal) => resolve(signal ?? code)));
+		await waitForOutput(launcher, /importing the credential/, 170000);
+		// Every process seen below the launcher until it exits (the import command, the fake fal, …).
+		const seen = new Map<number, ProcessInfo>();
+		const watch = setInterval(() => {
+			for (const info of descendantsOf(launcher!.pid!)) seen.set(info.pid, info);
+		}, 100);
+		for (const info of descendantsOf(launcher.pid!)) seen.set(info.pid, info);
+		snapshot = [...seen.values()];
+		process.kill(-launcher.pid!, 'SIGINT');
+		expect(await exited).toBe(0);
+		clearInterval(watch);
+		snapshot = [...seen.values()];
+
+		// The signal may come before or while the import command runs: either way it ends with us.
+		expect(snapshot.map((info) => info.command).join('\n')).toMatch(/fake-fal\/cli\.js/);
+		expect(output).toMatch(/stopping n8n and the fake fal/);
+		expect(output).not.toMatch(/starting n8n on/);
+		expect((await waitUntilGone(snapshot, 60000)).map((info) => info.command)).toEqual([]);
+	}, 300000);
 });
