@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 /** Operations that send jobs to fal and so can be capped (another operation adds itself here). */
-export const CAPPED_OPERATIONS = ['generate'];
+export const CAPPED_OPERATIONS = ['generate', 'completeDraft'];
 
 /** Operations that show Generate Video's fields: Generate Video itself, and Estimate Cost. */
 export const GENERATE_FIELD_OPERATIONS = ['generate', 'estimateCost'];

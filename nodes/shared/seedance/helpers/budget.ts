@@ -101,16 +101,26 @@ function refusalOf(index: number, plan: ItemPlan, cap: number): InputError {
 	);
 }
 
+/** What an operation's items cost depends on (Generate Video: its fields; Complete Draft: the draft). */
+export type CostFactsReader = (ctx: IExecuteFunctions, itemIndex: number, kind: Kind) => Promise<CostFacts>;
+
 /**
  * Every item's estimate at the prices in force (one price lookup for the batch), with Max Cost per
  * Video applied. `enforceCaps` false (Estimate Cost): estimates only.
  */
-export async function planCosts(ctx: IExecuteFunctions, client: FalTransport, kind: Kind, signal: AbortSignal, enforceCaps = true): Promise<CostPlan> {
+export async function planCosts(
+	ctx: IExecuteFunctions,
+	client: FalTransport,
+	kind: Kind,
+	signal: AbortSignal,
+	enforceCaps = true,
+	readFacts: CostFactsReader = readCostFacts,
+): Promise<CostPlan> {
 	const facts = new Map<number, CostFacts>();
 	const items = ctx.getInputData();
 	for (let index = 0; index < items.length; index++) {
 		try {
-			facts.set(index, await readCostFacts(ctx, index, kind));
+			facts.set(index, await readFacts(ctx, index, kind));
 		} catch {
 			// This item's own run reports what is wrong with it; it is not sent, so it costs nothing.
 		}
@@ -137,9 +147,9 @@ export async function planCosts(ctx: IExecuteFunctions, client: FalTransport, ki
  * Cost per Execution. Items over Max Cost per Video carry their refusal (the router stops the run
  * on the first one without Continue On Fail, before any item starts).
  */
-export async function guardBudget(ctx: IExecuteFunctions, client: FalTransport, kind: Kind, signal: AbortSignal): Promise<CostPlan> {
+export async function guardBudget(ctx: IExecuteFunctions, client: FalTransport, kind: Kind, signal: AbortSignal, readFacts?: CostFactsReader): Promise<CostPlan> {
 	const executionCap = readExecutionCap(ctx);
-	const plan = await planCosts(ctx, client, kind, signal);
+	const plan = await planCosts(ctx, client, kind, signal, true, readFacts);
 	if (executionCap !== undefined && plan.totalMaxUsd > executionCap) throw budgetExceededError(ctx, plan, executionCap);
 	return plan;
 }
