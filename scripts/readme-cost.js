@@ -3,14 +3,24 @@
  * (helpers/costEstimate.ts at the schema's prices): what the budget guard counts per video and for
  * a 200-row batch at 720p, with duration auto (the longest clip the model makes) and a fixed 5 s.
  */
+const path = require('path');
+
 const BATCH_ROWS = 200;
 const RESOLUTION = '720p';
 
+/** The build by default; the TypeScript sources under jest (readme-fields.js `useSources`). */
+const modules = { root: path.join(__dirname, '..', 'dist') };
+
+function useSources() {
+	modules.root = path.join(__dirname, '..');
+}
+
 function load() {
+	const from = (relative) => require(path.join(modules.root, relative));
 	return {
-		schema: require('../dist/nodes/shared/schema'),
-		cost: require('../dist/nodes/shared/seedance/helpers/costEstimate'),
-		prices: require('../dist/nodes/shared/seedance/helpers/prices'),
+		schema: from('nodes/shared/schema'),
+		cost: from('nodes/shared/seedance/helpers/costEstimate'),
+		prices: from('nodes/shared/seedance/helpers/prices'),
 	};
 }
 
@@ -33,4 +43,4 @@ function renderBudgetTable({ schema, cost, prices } = load()) {
 	return lines.join('\n');
 }
 
-module.exports = { renderBudgetTable, BATCH_ROWS };
+module.exports = { renderBudgetTable, useSources, BATCH_ROWS };

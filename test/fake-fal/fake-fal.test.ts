@@ -246,6 +246,24 @@ describe('fake fal, through the real @fal-ai/client', () => {
 		expect(error.body.detail[0]).toMatchObject({ loc: ['body', 'image_url'], type: 'file_download_error' });
 	});
 
+	test('finish() completes a queued job at once, with its result, instead of waiting for the job time', async () => {
+		const slow = await startFakeFal({ apiKey: null, queueMs: 60_000, jobMs: 60_000 });
+		try {
+			const submitted = await fetch(`${slow.url}/bytedance/seedance-2.0/fast/text-to-video`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ prompt: 'a cat waves' }),
+			}).then(async (response) => (await response.json()) as { request_id: string });
+			const job = await slow.finish(submitted.request_id);
+			expect(job.status).toBe('COMPLETED');
+			const result = await fetch(`${slow.url}/bytedance/seedance-2.0/requests/${submitted.request_id}`);
+			expect(result.status).toBe(200);
+			expect(((await result.json()) as { video: { url: string } }).video.url).toContain(slow.url);
+		} finally {
+			await slow.close();
+		}
+	});
+
 	test('cancelling a running job answers 202 and the job never completes; a finished job answers 400', async () => {
 		const fake = await fakeFal({ queueMs: 10, jobMs: 200 });
 		const client = clientFor(fake);

@@ -247,6 +247,8 @@ export interface FakeFal extends EventEmitter {
 	maxConcurrentJobs: number;
 	/** When set, each submit's answer waits for the promise it returns (undefined: answer at once). */
 	holdSubmitAnswer?: (job: FakeJob) => Promise<unknown> | undefined;
+	/** Finishes a queued or running job now with its normal outcome (also a `[never]` one); resolves with it. */
+	finish(requestId: string): Promise<FakeJob>;
 	fault(fault: Fault): void;
 	pendingFaults(): Array<Fault & { remaining: number }>;
 	sendWebhook(url: string, payload: unknown, options?: SendWebhookOptions): Promise<SendWebhookResult>;

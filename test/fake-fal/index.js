@@ -207,6 +207,21 @@ async function startFakeFal(userOptions = {}) {
 		faults.add(fault);
 	};
 	fake.pendingFaults = () => faults.pending.map((fault) => ({ ...fault }));
+	/** Finishes a queued or running job now, with the outcome it would have had: no waiting on jobMs. */
+	fake.finish = async (requestId) => {
+		const job = fake.jobs.get(requestId);
+		if (!job) throw new Error(`the fake has no job ${requestId}`);
+		if (job.status === 'COMPLETED') return job;
+		if (job.cancelled) throw new Error(`job ${requestId} was cancelled`);
+		removeFromReadyQueue(job);
+		if (job.status === 'IN_QUEUE') {
+			job.startedAt = Date.now();
+			setStatus(job, 'IN_PROGRESS');
+		}
+		const errors = outcomeErrors(job);
+		completeJob(job, errors ? errors.outcome : successOutcome(job));
+		return job;
+	};
 
 	function later(ms, fn, jobTimers) {
 		const timer = setTimeout(() => {

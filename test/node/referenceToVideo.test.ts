@@ -196,7 +196,7 @@ test('Submit Only and Get Result use the reference-to-video endpoint of the tier
 	const submitted = await runFamilyNode(fake, 'reference-to-video', generate({ mode: 'submitOnly', tier: 'standard', referenceImageSource: 'url', referenceImageUrls: 'https://x.test/a.png', prompt: '@Image1 turns' }));
 	const requestId = String(submitted.items[0].json.requestId);
 	expect(submitted.items[0].json.endpoint).toBe('bytedance/seedance-2.0/reference-to-video');
-	await new Promise((resolve) => setTimeout(resolve, 400));
+	await fake.finish(requestId);
 	const got = await runFamilyNode(fake, 'reference-to-video', { operation: 'getResult', tier: 'standard', requestId, options: { returnUrlOnly: true } });
 	expect(got.items[0].json).toMatchObject({ requestId, status: 'COMPLETED', endpoint: 'bytedance/seedance-2.0/reference-to-video' });
 });

@@ -90,7 +90,7 @@ test('Submit Only returns the request at once; Get Status, Get Result and Cancel
 	expect(status.items[0].json).toMatchObject({ requestId, endpoint: 'bytedance/seedance-2.0/fast/text-to-video' });
 	expect(fake.requests('status').slice(-1)[0].path).toContain('/bytedance/seedance-2.0/requests/');
 
-	await new Promise((resolve) => setTimeout(resolve, 400));
+	await fake.finish(requestId);
 	const got = await runFamilyNode(fake, 'text-to-video', { operation: 'getResult', tier: 'fast', requestId });
 	expect(got.items[0].json).toMatchObject({ requestId, status: 'COMPLETED', endpoint: 'bytedance/seedance-2.0/fast/text-to-video' });
 	expect(await got.readBinary(got.items[0])).toEqual(SAMPLE_VIDEO);
