@@ -8,23 +8,30 @@
  * `fake.setPrice(endpointId, price | null)` changes what is listed (null: not listed);
  * faults (`fake.fault({ on: 'pricing', status: 503 })`, `drop`, `delayMs`) make it fail or time out.
  */
-const { TIERS } = require('./seedance-schema');
+const schema = require('./seedance-schema');
 
 /**
- * The prices listed by default: the ones in nodes/shared/schema (family.ts), per 1,000 tokens. fal's
- * own unit wording for Seedance was not seen in any stored copy; "1000 tokens" is our stand-in.
+ * The prices listed by default: the base rates in nodes/shared/schema, per 1,000 tokens (2.0 standard
+ * 4k and 2.5 1080p are billed at other rates; the node keeps the schema's ratio to the listed one).
+ * fal's own unit wording for Seedance was not seen in any stored copy; "1000 tokens" is our stand-in.
+ * draft/complete is listed at 2.5's base rate, so the node prices it as 2.5 at 1080p.
  */
-const DEFAULT_USD_PER_1000_TOKENS = { fast: 0.0112, standard: 0.014, mini: 0.007 };
+const DEFAULT_USD_PER_1000_TOKENS = { '2.0': { fast: 0.0112, standard: 0.014, mini: 0.007 }, '2.5': { standard: 0.0214 } };
+const DRAFT_COMPLETE_ENDPOINT = 'bytedance/seedance-2.5/draft/complete';
 const DEFAULT_UNIT = '1000 tokens';
 const MAX_ENDPOINTS = 50;
 
 function defaultPrices() {
 	const prices = new Map();
-	for (const [tier, { endpoints }] of Object.entries(TIERS)) {
-		for (const endpoint of Object.values(endpoints)) {
-			prices.set(endpoint, { unit_price: DEFAULT_USD_PER_1000_TOKENS[tier], unit: DEFAULT_UNIT, currency: 'USD' });
+	const list = (endpoint, usd) => prices.set(endpoint, { unit_price: usd, unit: DEFAULT_UNIT, currency: 'USD' });
+	const versions = schema.VERSIONS ?? { '2.0': { tiers: schema.TIERS } };
+	for (const [version, { tiers }] of Object.entries(versions)) {
+		for (const [tier, { endpoints }] of Object.entries(tiers)) {
+			const usd = DEFAULT_USD_PER_1000_TOKENS[version]?.[tier];
+			if (usd !== undefined) for (const endpoint of Object.values(endpoints)) list(endpoint, usd);
 		}
 	}
+	if (versions['2.5']) list(DRAFT_COMPLETE_ENDPOINT, DEFAULT_USD_PER_1000_TOKENS['2.5'].standard);
 	return prices;
 }
 
