@@ -41,20 +41,26 @@ function loadSchema() {
 	return loadModule('nodes/shared/schema');
 }
 
-/** Per tier: resolutions, price, and what 10 s at 720p costs in each kind (R2V: with and without a 5 s input video). */
+/**
+ * Per version and tier: what it is for, resolutions, durations, the price per second at each resolution
+ * it offers, and 10 s at 720p with a 5 s reference video (reference-to-video).
+ */
 function renderTierTable(schema = loadSchema()) {
+	const resolutions = ['480p', '720p', '1080p', '4k'];
 	const lines = [
-		'| Tier | Resolutions | Bitrate mode | Price | 10 s at 720p (text/image) | 10 s at 720p (references, no video) | 10 s at 720p + 5 s input video |',
-		'|---|---|---|---|---|---|---|',
+		`| Model | Tier | Choose it for | Longest clip | ${resolutions.map((r) => `$/s at ${r}`).join(' | ')} | $ / 1000 tokens | 10 s at 720p + 5 s reference video |`,
+		`|---|---|---|---|${resolutions.map(() => '---|').join('')}---|---|`,
 	];
-	const usd = (value) => `≈ $${value.toFixed(2)}`;
-	for (const tier of schema.variantsOf('text-to-video')) {
-		const r2v = schema.getVariant('reference-to-video', tier.id);
-		const tenSeconds = { resolution: '720p', duration: '10' };
-		const otherRates = Object.entries(tier.usdPer1000TokensAt ?? {}).map(([resolution, usd]) => ` (${resolution}: $${usd})`).join('');
-		lines.push(
-			`| ${tier.label} | ${tier.resolutions.join(', ')} | ${tier.hasBitrateMode ? 'yes' : 'no'} | $${tier.usdPer1000Tokens} / 1000 tokens${otherRates} | ${usd(schema.estimateCostUsd(tier, tenSeconds))} | ${usd(schema.estimateCostUsd(r2v, tenSeconds))} | ${usd(schema.estimateCostUsd(r2v, tenSeconds, { count: 1, seconds: 5 }))} |`,
-		);
+	for (const version of schema.VERSIONS) {
+		for (const tier of schema.variantsOf('text-to-video', version.id)) {
+			const r2v = schema.getVariant('reference-to-video', tier.id, version.id);
+			const perSecond = resolutions.map((resolution) => (tier.resolutions.includes(resolution) ? `$${schema.usdPerSecond(tier, resolution).toFixed(4)}` : '—'));
+			const rates = [`$${tier.usdPer1000Tokens}`, ...Object.entries(tier.usdPer1000TokensAt ?? {}).map(([resolution, usd]) => `${resolution}: $${usd}`)].join(', ');
+			const withVideo = schema.estimateCostUsd(r2v, { resolution: '720p', duration: '10' }, { count: 1, seconds: 5 });
+			const longest = tier.durations[tier.durations.length - 1];
+			const tierName = version.tiers.length > 1 ? tier.label : '(one tier)';
+			lines.push(`| ${version.label} | ${tierName} | ${tier.tradeOff} | ${longest} s | ${perSecond.join(' | ')} | ${rates} | ≈ $${withVideo.toFixed(2)} |`);
+		}
 	}
 	return lines.join('\n');
 }

@@ -16,16 +16,18 @@ import { receiveFalCallback } from '../shared/seedance/webhook/receiveCallback';
 
 const KIND: Kind = 'image-to-video';
 
-/** Seedance 2.0 image-to-video: animate a start image (and optional end image). Its fields, operations and modes are the family's (nodes/shared), for this kind. */
+/** Seedance (2.5 and 2.0) image-to-video: animate a start image (and optional end image). Its fields, operations and modes are the family's (nodes/shared), for this kind. */
 export class SeedanceImageToVideo implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Seedance Image-to-Video',
 		name: 'seedanceImageToVideo',
 		icon: { light: 'file:seedance.svg', dark: 'file:seedance.dark.svg' },
 		group: ['transform'],
-		version: 1,
-		subtitle: '={{ $parameter["operation"] === "generate" ? "Generate Video · " + $parameter["tier"] : $parameter["operation"] }}',
-		description: "Animate an image into an MP4 with ByteDance's Seedance 2.0 on fal.ai",
+		// Version 2 starts new nodes on Seedance 2.5; version 1 keeps 2.0 as the default, so saved workflows send what they always sent.
+		version: [1, 2],
+		defaultVersion: 2,
+		subtitle: '={{ $parameter["operation"] === "generate" ? "Generate Video · Seedance " + $parameter["model"] + ($parameter["tier"] ? " " + $parameter["tier"] : "") : $parameter["operation"] }}',
+		description: "Animate an image into an MP4 with ByteDance's Seedance 2.5 or 2.0 on fal.ai",
 		defaults: { name: 'Seedance Image-to-Video' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -16,16 +16,18 @@ import { receiveFalCallback } from '../shared/seedance/webhook/receiveCallback';
 
 const KIND: Kind = 'reference-to-video';
 
-/** Seedance 2.0 reference-to-video: reference images, videos and audio woven into a clip. Its fields, operations and modes are the family's (nodes/shared), for this kind. */
+/** Seedance (2.5 and 2.0) reference-to-video: reference images, videos and audio woven into a clip. Its fields, operations and modes are the family's (nodes/shared), for this kind. */
 export class SeedanceReferenceToVideo implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Seedance Reference-to-Video',
 		name: 'seedanceReferenceToVideo',
 		icon: { light: 'file:seedance.svg', dark: 'file:seedance.dark.svg' },
 		group: ['transform'],
-		version: 1,
-		subtitle: '={{ $parameter["operation"] === "generate" ? "Generate Video · " + $parameter["tier"] : $parameter["operation"] }}',
-		description: "Weave reference images, clips and audio into an MP4 with ByteDance's Seedance 2.0 on fal.ai",
+		// Version 2 starts new nodes on Seedance 2.5; version 1 keeps 2.0 as the default, so saved workflows send what they always sent.
+		version: [1, 2],
+		defaultVersion: 2,
+		subtitle: '={{ $parameter["operation"] === "generate" ? "Generate Video · Seedance " + $parameter["model"] + ($parameter["tier"] ? " " + $parameter["tier"] : "") : $parameter["operation"] }}',
+		description: "Weave reference images, clips and audio into an MP4 with ByteDance's Seedance 2.5 or 2.0 on fal.ai",
 		defaults: { name: 'Seedance Reference-to-Video' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -138,6 +138,8 @@ export interface JobOutcome {
 export interface FakeJob {
 	requestId: string;
 	endpoint: string;
+	/** The Seedance version of the endpoint ('2.0', '2.5'); undefined for an unknown endpoint. */
+	version: '2.0' | '2.5' | undefined;
 	tier: 'fast' | 'standard' | 'mini' | undefined;
 	kind: 'text-to-video' | 'image-to-video' | 'reference-to-video' | undefined;
 	input: any;

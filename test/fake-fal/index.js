@@ -301,6 +301,7 @@ async function startFakeFal(userOptions = {}) {
 		const job = {
 			requestId: crypto.randomUUID(),
 			endpoint,
+			version: variant?.version,
 			tier: variant?.tier,
 			kind: variant?.kind,
 			input,
@@ -390,9 +391,9 @@ async function startFakeFal(userOptions = {}) {
 		if (!job.tier) {
 			return { validation: true, outcome: { status: 404, body: { detail: `Path /${job.endpoint} not found` } } };
 		}
-		const detail = validateInput(job.input, job.tier, isKnownUpload, job.kind);
+		const detail = validateInput(job.input, job.tier, isKnownUpload, job.kind, job.version);
 		if (detail.length > 0) return { validation: true, outcome: { status: 422, body: { detail } } };
-		if (job.input.prompt.includes(MARKER_CONTENT_POLICY)) {
+		if (typeof job.input.prompt === 'string' && job.input.prompt.includes(MARKER_CONTENT_POLICY)) {
 			return { outcome: { status: 422, body: { detail: [contentPolicyError(job.input.prompt)] } } };
 		}
 		return undefined;

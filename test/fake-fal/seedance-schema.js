@@ -1,8 +1,9 @@
 'use strict';
 /**
- * The Seedance 2.0 input schemas (text-, image- and reference-to-video in three tiers), as fal
- * validates them, and the 422 bodies it answers. The values mirror nodes/shared/schema/family.ts
- * (plain JS here: the fake has no build step).
+ * The Seedance input schemas (2.0: text-, image- and reference-to-video in three tiers; 2.5: the same
+ * kinds in one tier), as fal validates them, and the 422 bodies it answers. The values mirror
+ * nodes/shared/schema/versions.ts (plain JS here: the fake has no build step); seedance-schema.test.ts
+ * keeps the two in step.
  * Error shapes are pydantic v2's, which is what fal's FastAPI apps send (fal-protocol.md §1).
  */
 
@@ -11,26 +12,66 @@ const OWNER_APP = 'bytedance/seedance-2.0';
 const KINDS = ['text-to-video', 'image-to-video', 'reference-to-video'];
 const SEGMENTS = { fast: 'fast/', standard: '', mini: 'mini/' };
 
-/** Per tier; `endpoint` is the image-to-video one, `endpoints` has every kind. */
-const TIERS = Object.fromEntries(
-	Object.entries({
-		fast: { resolutions: ['480p', '720p'], hasBitrateMode: true, hasCodec: true },
-		standard: { resolutions: ['480p', '720p', '1080p', '4k'], hasBitrateMode: true, hasCodec: true },
-		mini: { resolutions: ['480p', '720p'], hasBitrateMode: false, hasCodec: true },
-	}).map(([id, tier]) => {
-		const endpoints = Object.fromEntries(KINDS.map((kind) => [kind, `${OWNER_APP}/${SEGMENTS[id]}${kind}`]));
-		return [id, { ...tier, endpoint: endpoints['image-to-video'], endpoints }];
-	}),
-);
-
-/** Reference-to-video's lists: counts per list and in all, "audio needs an image or a video". */
-const REFERENCE_LISTS = { image_urls: 9, video_urls: 3, audio_urls: 3 };
-const MAX_REFERENCE_FILES = 12;
-
-const DURATIONS = ['auto', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15'];
+const DURATIONS_2_0 = ['auto', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15'];
+const DURATIONS_2_5 = ['auto', ...Array.from({ length: 27 }, (_, index) => String(index + 4))];
 const ASPECT_RATIOS = ['auto', '21:9', '16:9', '4:3', '1:1', '3:4', '9:16'];
 const BITRATE_MODES = ['standard', 'high'];
 const CODECS = ['auto', 'H264', 'H265'];
+const TASKS = ['reference', 'editing', 'extension'];
+
+/** Reference-to-video's lists: counts per list and in all, "audio needs an image or a video". */
+const REFERENCES_2_0 = { lists: { image_urls: 9, video_urls: 3, audio_urls: 3 }, maxFiles: 12, audioNeedsImageOrVideo: true };
+const REFERENCES_2_5 = { lists: { image_urls: 30, video_urls: 10, audio_urls: 10 }, maxFiles: 50, audioNeedsImageOrVideo: false };
+
+function endpointsOf(ownerApp, segment) {
+	return Object.fromEntries(KINDS.map((kind) => [kind, `${ownerApp}/${segment}${kind}`]));
+}
+
+/**
+ * Per version and tier (the values mirror nodes/shared/schema/versions.ts, kept in step by
+ * seedance-schema.test.ts). `endpoint` is the tier's image-to-video one, `endpoints` has every kind.
+ */
+const VERSIONS = {
+	'2.0': {
+		ownerApp: OWNER_APP,
+		durations: DURATIONS_2_0,
+		references: REFERENCES_2_0,
+		draft: false,
+		/** Kinds whose prompt may be left out, kinds without aspect_ratio, kinds that take seed, kinds that take task. */
+		promptOptional: [],
+		noAspectRatio: [],
+		seedKinds: ['image-to-video'],
+		taskKinds: [],
+		tiers: {
+			fast: { resolutions: ['480p', '720p'], hasBitrateMode: true, hasCodec: true },
+			standard: { resolutions: ['480p', '720p', '1080p', '4k'], hasBitrateMode: true, hasCodec: true },
+			mini: { resolutions: ['480p', '720p'], hasBitrateMode: false, hasCodec: true },
+		},
+	},
+	'2.5': {
+		ownerApp: 'bytedance/seedance-2.5',
+		durations: DURATIONS_2_5,
+		references: REFERENCES_2_5,
+		draft: true,
+		promptOptional: ['image-to-video'],
+		noAspectRatio: ['image-to-video'],
+		seedKinds: [],
+		taskKinds: ['reference-to-video'],
+		tiers: { standard: { resolutions: ['480p', '720p', '1080p'], hasBitrateMode: false, hasCodec: false } },
+	},
+};
+for (const version of Object.values(VERSIONS)) {
+	for (const [id, tier] of Object.entries(version.tiers)) {
+		tier.endpoints = endpointsOf(version.ownerApp, SEGMENTS[id]);
+		tier.endpoint = tier.endpoints['image-to-video'];
+	}
+}
+
+/** Seedance 2.0's tiers, as before versions. */
+const TIERS = VERSIONS['2.0'].tiers;
+const REFERENCE_LISTS = REFERENCES_2_0.lists;
+const MAX_REFERENCE_FILES = REFERENCES_2_0.maxFiles;
+const DURATIONS = DURATIONS_2_0;
 
 /** Prompt markers that script a job without a `behaviour` function. */
 const MARKER_CONTENT_POLICY = '[content-policy]';
@@ -41,11 +82,13 @@ const CONTENT_POLICY_MESSAGE =
 	'The content could not be processed because it contained material flagged by a content checker.';
 const FILE_DOWNLOAD_MESSAGE = 'Failed to download the file. Please check if the URL is accessible.';
 
-/** The tier and kind of an endpoint id, or undefined when fal would answer 404. */
+/** The version, tier and kind of an endpoint id, or undefined when fal would answer 404. */
 function variantForEndpoint(endpoint) {
-	for (const [tier, { endpoints }] of Object.entries(TIERS)) {
-		const kind = KINDS.find((candidate) => endpoints[candidate] === endpoint);
-		if (kind) return { tier, kind };
+	for (const [version, { tiers }] of Object.entries(VERSIONS)) {
+		for (const [tier, { endpoints }] of Object.entries(tiers)) {
+			const kind = KINDS.find((candidate) => endpoints[candidate] === endpoint);
+			if (kind) return { version, tier, kind };
+		}
 	}
 	return undefined;
 }
@@ -112,9 +155,9 @@ function checkImageInputs(input, isKnownUpload, errors) {
 	}
 }
 
-function checkReferenceLists(input, isKnownUpload, errors) {
+function checkReferenceLists(input, isKnownUpload, errors, references) {
 	const counts = {};
-	for (const [field, max] of Object.entries(REFERENCE_LISTS)) {
+	for (const [field, max] of Object.entries(references.lists)) {
 		counts[field] = 0;
 		if (!(field in input) || input[field] === null) continue;
 		const list = input[field];
@@ -132,25 +175,29 @@ function checkReferenceLists(input, isKnownUpload, errors) {
 		});
 	}
 	const total = counts.image_urls + counts.video_urls + counts.audio_urls;
-	if (total > MAX_REFERENCE_FILES) {
-		errors.push({ loc: ['body'], msg: `Value error, Total number of files across all modalities must not exceed ${MAX_REFERENCE_FILES}, got ${total}`, type: 'value_error', input });
+	if (total > references.maxFiles) {
+		errors.push({ loc: ['body'], msg: `Value error, Total number of files across all modalities must not exceed ${references.maxFiles}, got ${total}`, type: 'value_error', input });
 	}
-	if (counts.audio_urls > 0 && counts.image_urls + counts.video_urls === 0) {
+	if (references.audioNeedsImageOrVideo && counts.audio_urls > 0 && counts.image_urls + counts.video_urls === 0) {
 		errors.push({ loc: ['body', 'audio_urls'], msg: 'Value error, If audio is provided, at least one reference image or video is required', type: 'value_error', input: input.audio_urls });
 	}
 }
 
 /**
- * Validates an input for a tier and kind; returns pydantic-style `detail` entries ([] = valid).
+ * Validates an input for a version, tier and kind; returns pydantic-style `detail` entries ([] = valid).
  * `isKnownUpload(url)` returns false for a URL on the fake's storage that was never uploaded.
  */
-function validateInput(input, tierId, isKnownUpload = () => undefined, kind = 'image-to-video') {
+function validateInput(input, tierId, isKnownUpload = () => undefined, kind = 'image-to-video', versionId = '2.0') {
 	if (input === null || typeof input !== 'object' || Array.isArray(input)) {
 		return [{ loc: ['body'], msg: 'Input should be a valid dictionary', type: 'dict_type', input }];
 	}
-	const tier = TIERS[tierId];
+	const version = VERSIONS[versionId];
+	const tier = version.tiers[tierId];
 	const errors = [];
-	if (checkRequiredString(input, 'prompt', errors) && input.prompt.trim() === '') {
+	const promptOptional = version.promptOptional.includes(kind);
+	if (promptOptional && (!('prompt' in input) || input.prompt === null)) {
+		// fal's default prompt: nothing to check.
+	} else if (checkRequiredString(input, 'prompt', errors) && input.prompt.trim() === '' && !promptOptional) {
 		errors.push(
 			fieldError('prompt', 'String should have at least 1 character', 'string_too_short', {
 				input: input.prompt,
@@ -160,16 +207,23 @@ function validateInput(input, tierId, isKnownUpload = () => undefined, kind = 'i
 	}
 	if (kind === 'image-to-video') checkImageInputs(input, isKnownUpload, errors);
 	else for (const field of ['image_url', 'end_image_url']) forbidExtra(input, field, errors);
-	if (kind === 'reference-to-video') checkReferenceLists(input, isKnownUpload, errors);
+	if (kind === 'reference-to-video') checkReferenceLists(input, isKnownUpload, errors, version.references);
 	else for (const field of Object.keys(REFERENCE_LISTS)) forbidExtra(input, field, errors);
 	checkLiteral(input, 'resolution', tier.resolutions, errors);
-	checkLiteral(input, 'duration', DURATIONS, errors);
-	checkLiteral(input, 'aspect_ratio', ASPECT_RATIOS, errors);
+	checkLiteral(input, 'duration', version.durations, errors);
+	// 2.5 image-to-video: aspect_ratio is the constant "auto".
+	checkLiteral(input, 'aspect_ratio', version.noAspectRatio.includes(kind) ? ['auto'] : ASPECT_RATIOS, errors);
+	if (version.taskKinds.includes(kind)) checkLiteral(input, 'task', TASKS, errors);
+	else forbidExtra(input, 'task', errors);
+	if (!version.draft) forbidExtra(input, 'draft', errors);
+	else if ('draft' in input && typeof input.draft !== 'boolean') {
+		errors.push(fieldError('draft', 'Input should be a valid boolean', 'bool_type', { input: input.draft }));
+	}
 	if ('generate_audio' in input && typeof input.generate_audio !== 'boolean') {
 		errors.push(fieldError('generate_audio', 'Input should be a valid boolean', 'bool_type', { input: input.generate_audio }));
 	}
-	// Strict on purpose: only image-to-video offers Seed (nodes/shared/schema/family.ts SEED_KINDS).
-	if (kind !== 'image-to-video') forbidExtra(input, 'seed', errors);
+	// Strict on purpose: only 2.0 image-to-video offers Seed (nodes/shared/schema/versions.ts hasSeed).
+	if (!version.seedKinds.includes(kind)) forbidExtra(input, 'seed', errors);
 	else if ('seed' in input && input.seed !== null && !Number.isInteger(input.seed)) {
 		errors.push(fieldError('seed', 'Input should be a valid integer', 'int_type', { input: input.seed }));
 	}
@@ -197,10 +251,13 @@ function contentPolicyError(prompt) {
 module.exports = {
 	OWNER_APP,
 	KINDS,
+	VERSIONS,
 	TIERS,
 	REFERENCE_LISTS,
 	DURATIONS,
+	DURATIONS_2_5,
 	ASPECT_RATIOS,
+	TASKS,
 	BITRATE_MODES,
 	CODECS,
 	MARKER_CONTENT_POLICY,

@@ -1,20 +1,53 @@
 /** The fake's copy of fal's input schemas agrees with the family schema the nodes are built from. */
-import { getVariant, KINDS, REFERENCE_LIMITS, VARIANTS } from '../../nodes/shared/schema';
+import { getVariant, KINDS, REFERENCE_LIMITS, VARIANTS, VERSIONS } from '../../nodes/shared/schema';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const fakeSchema = require('./seedance-schema.js');
 
 const PROMPT = { prompt: 'A bottle spins on a table' };
 
-test('the fake knows every endpoint of the family, with the same resolutions and bitrate mode', () => {
+test('the fake knows every endpoint of every version, with the same facts as the schema', () => {
 	for (const variant of VARIANTS) {
-		expect(fakeSchema.variantForEndpoint(variant.endpoint)).toEqual({ tier: variant.id, kind: variant.kind });
-		expect(fakeSchema.TIERS[variant.id].resolutions).toEqual(variant.resolutions);
-		expect(fakeSchema.TIERS[variant.id].hasBitrateMode).toBe(variant.hasBitrateMode);
-		expect(fakeSchema.TIERS[variant.id].hasCodec).toBe(variant.hasCodec);
+		expect(fakeSchema.variantForEndpoint(variant.endpoint)).toEqual({ version: variant.version, tier: variant.id, kind: variant.kind });
+		const version = fakeSchema.VERSIONS[variant.version];
+		const tier = version.tiers[variant.id];
+		expect(tier.resolutions).toEqual(variant.resolutions);
+		expect(tier.hasBitrateMode).toBe(variant.hasBitrateMode);
+		expect(tier.hasCodec).toBe(variant.hasCodec);
+		expect(version.durations).toEqual(variant.durations);
+		expect(version.ownerApp).toBe(variant.ownerApp);
+		expect(version.draft).toBe(variant.draft !== undefined);
+		expect(version.promptOptional.includes(variant.kind)).toBe(!variant.promptRequired);
+		expect(version.noAspectRatio.includes(variant.kind)).toBe(variant.aspectRatios === undefined);
+		expect(version.seedKinds.includes(variant.kind)).toBe(variant.hasSeed);
+		expect(version.taskKinds.includes(variant.kind)).toBe(variant.tasks !== undefined);
+		if (variant.tasks) expect(fakeSchema.TASKS).toEqual(variant.tasks);
+		if (variant.references) {
+			const { limits, maxFiles, audioNeedsImageOrVideo } = variant.references;
+			expect(version.references).toEqual({
+				lists: { image_urls: limits.image.maxCount, video_urls: limits.video.maxCount, audio_urls: limits.audio.maxCount },
+				maxFiles,
+				audioNeedsImageOrVideo,
+			});
+		}
 	}
+	expect(Object.keys(fakeSchema.VERSIONS).sort()).toEqual(VERSIONS.map((version) => version.id).sort());
 	expect(fakeSchema.KINDS).toEqual(KINDS);
 	expect(fakeSchema.variantForEndpoint('bytedance/seedance-2.0/turbo/text-to-video')).toBeUndefined();
+	// 2.5 has one tier: its fast and mini paths answer 404 [OA][LL]
+	expect(fakeSchema.variantForEndpoint('bytedance/seedance-2.5/fast/text-to-video')).toBeUndefined();
+});
+
+test('2.5 takes durations up to 30 s, no aspect ratio but auto on image-to-video, an optional prompt there, draft and task', () => {
+	const image = { image_url: 'https://x.test/a.png' };
+	expect(fakeSchema.validateInput({ ...image, duration: '30', draft: true }, 'standard', undefined, 'image-to-video', '2.5')).toEqual([]);
+	const wrong = fakeSchema.validateInput({ ...image, aspect_ratio: '16:9', seed: 1, bitrate_mode: 'high' }, 'standard', undefined, 'image-to-video', '2.5');
+	expect(wrong.map((entry: { loc: string[] }) => entry.loc[1])).toEqual(['aspect_ratio', 'seed', 'bitrate_mode']);
+	expect(fakeSchema.validateInput({ ...PROMPT, duration: '30' }, 'fast', undefined, 'text-to-video', '2.0')[0]).toMatchObject({ loc: ['body', 'duration'], type: 'literal_error' });
+	expect(fakeSchema.validateInput({ ...PROMPT, task: 'editing', audio_urls: ['https://x.test/a.mp3'] }, 'standard', undefined, 'reference-to-video', '2.5')).toEqual([]);
+	expect(fakeSchema.validateInput({ ...PROMPT, task: 'remix' }, 'standard', undefined, 'reference-to-video', '2.5')[0]).toMatchObject({ loc: ['body', 'task'] });
+	expect(fakeSchema.validateInput({ ...PROMPT, task: 'reference' }, 'standard', undefined, 'reference-to-video', '2.0')[0]).toMatchObject({ loc: ['body', 'task'], type: 'extra_forbidden' });
+	expect(fakeSchema.validateInput({ ...PROMPT, draft: true }, 'fast', undefined, 'text-to-video', '2.0')[0]).toMatchObject({ loc: ['body', 'draft'], type: 'extra_forbidden' });
 });
 
 test('codec takes auto, H264 or H265 on every 2.0 tier', () => {

@@ -9,7 +9,7 @@ import path from 'path';
 
 import { startFakeFal, type FakeFal } from '../fake-fal';
 import type { TriggerItem } from '../harness/nodeTypes';
-import { API_KEY, runFamilyNode, SAMPLE_VIDEO, TINY_PNG } from './seedance';
+import { API_KEY, runFamilyNode, SAMPLE_VIDEO, TINY_PNG, videoOfSeconds as longVideo } from './seedance';
 
 const MP3 = readFileSync(path.join(__dirname, '../media/fixtures/tone-1.5s.mp3'));
 const FLAC = readFileSync(path.join(__dirname, '../media/fixtures/tone.flac'));
@@ -201,11 +201,3 @@ test('Submit Only and Get Result use the reference-to-video endpoint of the tier
 	expect(got.items[0].json).toMatchObject({ requestId, status: 'COMPLETED', endpoint: 'bytedance/seedance-2.0/reference-to-video' });
 });
 
-/** The 3 s sample with its movie header saying `seconds` (the checks read only the header). */
-function longVideo(seconds: number): Buffer {
-	const bytes = Buffer.from(SAMPLE_VIDEO);
-	const mvhd = bytes.indexOf('mvhd');
-	const timescale = bytes.readUInt32BE(mvhd + 4 + 4 + 8);
-	bytes.writeUInt32BE(timescale * seconds, mvhd + 4 + 4 + 12);
-	return bytes;
-}

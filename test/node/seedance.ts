@@ -19,6 +19,15 @@ export const TINY_PNG = Buffer.from(
 );
 export const IMAGE_URL = 'https://images.example.com/cat.jpg';
 
+/** The 3 s sample with its movie header saying `seconds` (the checks read only the header). */
+export function videoOfSeconds(seconds: number): Buffer {
+	const bytes = Buffer.from(SAMPLE_VIDEO);
+	const mvhd = bytes.indexOf('mvhd');
+	const timescale = bytes.readUInt32BE(mvhd + 4 + 4 + 8);
+	bytes.writeUInt32BE(Math.round(timescale * seconds), mvhd + 4 + 4 + 12);
+	return bytes;
+}
+
 export function generateParameters(overrides: INodeParameters = {}): INodeParameters {
 	return {
 		operation: 'generate',
@@ -42,6 +51,8 @@ export async function runSeedance(
 ): Promise<RunResult> {
 	return await runWorkflow({
 		nodeType: new SeedanceImageToVideo(),
+		// Version 1 (Seedance 2.0 by default), what these tests were written for; 2.5's tests set typeVersion 2 or model.
+		typeVersion: 1,
 		parameters,
 		items: [{ json: {} }],
 		credentials: { falApi: { apiKey: API_KEY, apiHost: fake.url } },

@@ -10,7 +10,7 @@ import {
 } from '../../nodes/shared/schema';
 
 describe('one schema for the family', () => {
-	test('every kind has the three tiers, at fal-js\'s endpoint ids', () => {
+	test('every kind has 2.0\'s three tiers at fal-js\'s endpoint ids, and 2.5\'s one tier', () => {
 		const endpoints = VARIANTS.map((variant) => variant.endpoint).sort();
 		expect(endpoints).toEqual(
 			[
@@ -23,6 +23,9 @@ describe('one schema for the family', () => {
 				'bytedance/seedance-2.0/reference-to-video',
 				'bytedance/seedance-2.0/fast/reference-to-video',
 				'bytedance/seedance-2.0/mini/reference-to-video',
+				'bytedance/seedance-2.5/text-to-video',
+				'bytedance/seedance-2.5/image-to-video',
+				'bytedance/seedance-2.5/reference-to-video',
 			].sort(),
 		);
 		for (const endpoint of endpoints) expect(findVariantByEndpoint(endpoint)?.endpoint).toBe(endpoint);
@@ -43,6 +46,39 @@ describe('one schema for the family', () => {
 
 	test('an unknown tier is named back with the choices', () => {
 		expect(() => getVariant('text-to-video', 'turbo')).toThrow('Unknown model tier "turbo". Choose one of: Fast, Standard, Mini');
+	});
+});
+
+describe('Seedance 2.5', () => {
+	const v25 = (kind: Kind) => getVariant(kind, 'standard', '2.5');
+
+	test('one tier: 480p to 1080p, up to 30 s, draft at 480p completed at 1080p', () => {
+		expect(variantsOf('text-to-video', '2.5').map((variant) => variant.endpoint)).toEqual(['bytedance/seedance-2.5/text-to-video']);
+		expect(v25('image-to-video').resolutions).toEqual(['480p', '720p', '1080p']);
+		expect(v25('text-to-video').durations).toContain('30');
+		expect(getVariant('text-to-video', 'fast').durations).not.toContain('16');
+		expect(v25('reference-to-video').draft).toEqual({ resolution: '480p', completeEndpoint: 'bytedance/seedance-2.5/draft/complete', completeResolution: '1080p', validDays: 7 });
+		expect(getVariant('text-to-video', 'fast').draft).toBeUndefined();
+	});
+
+	test('image-to-video has no aspect ratio and an optional prompt; reference-to-video has the task and 2.5\'s limits', () => {
+		expect(v25('image-to-video')).toMatchObject({ promptRequired: false, hasSeed: false });
+		expect(v25('image-to-video').aspectRatios).toBeUndefined();
+		expect(v25('text-to-video').promptRequired).toBe(true);
+		const r2v = v25('reference-to-video');
+		expect(r2v.tasks).toEqual(['reference', 'editing', 'extension']);
+		expect(r2v.references?.limits.image.maxCount).toBe(30);
+		expect(r2v.references?.limits.video).toMatchObject({ maxCount: 10, minSecondsEach: 1.8, maxSecondsEach: 30.2, maxSecondsTotal: 30.2 });
+		expect(r2v.references?.maxFiles).toBe(50);
+		expect(getVariant('reference-to-video', 'mini').tasks).toBeUndefined();
+	});
+
+	test('priced at $0.0214 per 1000 tokens to 720p and $0.0234 at 1080p; reference videos bill × 0.6', () => {
+		// 1280×720×10×24/1024 = 216,000 tokens × $0.0214/1000
+		expect(estimateCostUsd(v25('text-to-video'), { resolution: '720p', duration: '10' })).toBe(4.6224);
+		// 1920×1080×30×24/1024 = 1,458,000 tokens × $0.0234/1000
+		expect(estimateCostUsd(v25('image-to-video'), { resolution: '1080p', duration: '30' })).toBe(34.1172);
+		expect(estimateCostUsd(v25('reference-to-video'), { resolution: '720p', duration: '5' }, { count: 1, seconds: 5 })).toBe(2.7734);
 	});
 });
 

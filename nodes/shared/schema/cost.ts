@@ -45,8 +45,13 @@ export function estimateCostUsd(variant: Variant, input: CostInput, videos: Vide
 	return Math.round(usd * 10000) / 10000;
 }
 
+/** USD per second of output at a resolution (reference-to-video with video inputs: × 0.6), to 4 decimals. */
+export function usdPerSecond(variant: Variant, resolution: Resolution, withVideoInputs = false): number {
+	const factor = withVideoInputs && variant.kind === 'reference-to-video' ? VIDEO_INPUT_PRICE_FACTOR : 1;
+	return Math.round((estimateTokens(resolution, 1) / 1000) * tokenPriceUsd(variant, resolution) * factor * 10000) / 10000;
+}
+
 /** fal's per-second quote at 720p (1280×720), e.g. $0.2419 for fast. */
 export function usdPerSecondAt720p(variant: Variant, withVideoInputs = false): number {
-	const factor = withVideoInputs && variant.kind === 'reference-to-video' ? VIDEO_INPUT_PRICE_FACTOR : 1;
-	return Math.round((estimateTokens('720p', 1) / 1000) * tokenPriceUsd(variant, '720p') * factor * 10000) / 10000;
+	return usdPerSecond(variant, '720p', withVideoInputs);
 }

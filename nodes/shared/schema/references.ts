@@ -3,7 +3,7 @@
  * sizes, lengths, "audio needs an image or a video", and the prompt's @Image1… names. Pure: the
  * node gathers the facts (schema/references → media/inspect), this says what is wrong, first problem first.
  */
-import { MAX_REFERENCE_FILES, REFERENCE_LIMITS, type MediaKind } from './family';
+import { REFERENCE_LIMITS, REFERENCE_RULES_2_0, type MediaKind, type ReferenceRules, type Task } from './family';
 
 export interface ReferenceFacts {
 	kind: MediaKind;
@@ -38,10 +38,10 @@ export function countByKind(references: readonly ReferenceFacts[]): Record<Media
 	return counts;
 }
 
-function checkCounts(references: readonly ReferenceFacts[]): ReferenceProblem | undefined {
+function checkCounts(references: readonly ReferenceFacts[], rules: ReferenceRules): ReferenceProblem | undefined {
 	const counts = countByKind(references);
 	for (const kind of KINDS) {
-		const limit = REFERENCE_LIMITS[kind];
+		const limit = rules.limits[kind];
 		if (counts[kind] > limit.maxCount) {
 			return {
 				field: limit.label,
@@ -50,16 +50,16 @@ function checkCounts(references: readonly ReferenceFacts[]): ReferenceProblem | 
 			};
 		}
 	}
-	if (references.length > MAX_REFERENCE_FILES) {
+	if (references.length > rules.maxFiles) {
 		return {
 			field: 'References',
-			problem: `${references.length} files given (${counts.image} images, ${counts.video} videos, ${counts.audio} audio), fal takes at most ${MAX_REFERENCE_FILES} in all`,
-			hint: `Remove ${references.length - MAX_REFERENCE_FILES} of them.`,
+			problem: `${references.length} files given (${counts.image} images, ${counts.video} videos, ${counts.audio} audio), fal takes at most ${rules.maxFiles} in all`,
+			hint: `Remove ${references.length - rules.maxFiles} of them.`,
 		};
 	}
-	if (counts.audio > 0 && counts.image + counts.video === 0) {
+	if (rules.audioNeedsImageOrVideo && counts.audio > 0 && counts.image + counts.video === 0) {
 		return {
-			field: REFERENCE_LIMITS.audio.label,
+			field: rules.limits.audio.label,
 			problem: 'audio alone is not accepted: fal needs at least one reference image or video with it',
 			hint: 'Add a reference image or video (e.g. the product photo), or remove the audio.',
 		};
@@ -67,10 +67,27 @@ function checkCounts(references: readonly ReferenceFacts[]): ReferenceProblem | 
 	return undefined;
 }
 
-function checkEach(references: readonly ReferenceFacts[]): ReferenceProblem | undefined {
+const SIZE_HINT: Record<MediaKind, string> = {
+	image: 'Resize or compress the image (JPEG or WebP) before this node.',
+	video: 'Shorten or compress the video before this node.',
+	audio: 'Shorten or compress the audio (e.g. MP3 at 128 kbps) before this node.',
+};
+
+function checkSeconds(name: string, kind: MediaKind, value: number | undefined, min: number | undefined, max: number | undefined, label: string): ReferenceProblem | undefined {
+	if (value === undefined) return undefined;
+	if (min !== undefined && value < min) {
+		return { field: label, problem: `${name} is only ${seconds(value)} long; fal needs at least ${min} s per ${kind}`, hint: `Use a longer clip, or remove this ${kind}.` };
+	}
+	if (max !== undefined && value > max) {
+		return { field: label, problem: `${name} is ${seconds(value)} long, over fal's limit of ${max} s per ${kind}`, hint: `Trim the ${kind} to ${max} seconds or less before this node.` };
+	}
+	return undefined;
+}
+
+function checkEach(references: readonly ReferenceFacts[], rules: ReferenceRules): ReferenceProblem | undefined {
 	const positions: Record<MediaKind, number> = { image: 0, video: 0, audio: 0 };
 	for (const reference of references) {
-		const limit = REFERENCE_LIMITS[reference.kind];
+		const limit = rules.limits[reference.kind];
 		const name = referenceName(reference.kind, (positions[reference.kind] += 1), reference.source);
 		const accepted = limit.formats.map((format) => format.toUpperCase()).join(', ');
 		if (reference.format && !reference.format.accepted) {
@@ -80,16 +97,18 @@ function checkEach(references: readonly ReferenceFacts[]): ReferenceProblem | un
 			return {
 				field: limit.label,
 				problem: `${name} is ${megabytes(reference.bytes)}, over fal's limit of ${megabytes(limit.maxBytesEach)} per file`,
-				hint: reference.kind === 'image' ? 'Resize or compress the image (JPEG or WebP) before this node.' : 'Shorten or compress the audio (e.g. MP3 at 128 kbps) before this node.',
+				hint: SIZE_HINT[reference.kind],
 			};
 		}
+		const problem = checkSeconds(name, reference.kind, reference.seconds, limit.minSecondsEach, limit.maxSecondsEach, limit.label);
+		if (problem) return problem;
 	}
 	return undefined;
 }
 
-function checkTotals(references: readonly ReferenceFacts[]): ReferenceProblem | undefined {
+function checkTotals(references: readonly ReferenceFacts[], rules: ReferenceRules): ReferenceProblem | undefined {
 	for (const kind of KINDS) {
-		const limit = REFERENCE_LIMITS[kind];
+		const limit = rules.limits[kind];
 		const ofKind = references.filter((reference) => reference.kind === kind);
 		if (ofKind.length === 0) continue;
 		const bytes = ofKind.reduce((sum, reference) => sum + (reference.bytes ?? 0), 0);
@@ -125,11 +144,11 @@ function checkTotals(references: readonly ReferenceFacts[]): ReferenceProblem | 
 const PROMPT_TAG = /@(Image|Video|Audio)(\d+)/gi;
 
 /** A prompt that names `@Image4` when three images are given would point fal at nothing. */
-export function checkPromptTags(prompt: string, counts: Record<MediaKind, number>): ReferenceProblem | undefined {
+export function checkPromptTags(prompt: string, counts: Record<MediaKind, number>, rules: ReferenceRules = REFERENCE_RULES_2_0): ReferenceProblem | undefined {
 	for (const match of prompt.matchAll(PROMPT_TAG)) {
 		const kind = match[1].toLowerCase() as MediaKind;
 		const position = Number(match[2]);
-		const limit = REFERENCE_LIMITS[kind];
+		const limit = rules.limits[kind];
 		if (position >= 1 && position <= counts[kind]) continue;
 		const count = counts[kind];
 		const range = count === 1 ? `@${limit.tag}1` : `@${limit.tag}1…@${limit.tag}${count}`;
@@ -143,9 +162,29 @@ export function checkPromptTags(prompt: string, counts: Record<MediaKind, number
 	return undefined;
 }
 
-/** The first problem with a reference-to-video request's references and prompt, or undefined. */
-export function checkReferences(references: readonly ReferenceFacts[], prompt: string): ReferenceProblem | undefined {
-	return checkCounts(references) ?? checkEach(references) ?? checkTotals(references) ?? checkPromptTags(prompt, countByKind(references));
+/** Editing and extension work on a reference video, so they need one [S: BytePlus's API, via docs.comfy.org]. */
+function checkTask(references: readonly ReferenceFacts[], rules: ReferenceRules, task: Task | undefined): ReferenceProblem | undefined {
+	if (task === undefined || !rules.tasksNeedingVideo.includes(task)) return undefined;
+	if (countByKind(references).video > 0) return undefined;
+	return {
+		field: 'Task',
+		problem: `"${task}" works on a reference video, but no reference video is given`,
+		hint: task === 'editing' ? 'Add the video to edit under Reference Videos (it is @Video1), or set Task to Reference.' : 'Add the video to extend under Reference Videos (it is @Video1), or set Task to Reference.',
+	};
+}
+
+/**
+ * The first problem with a reference-to-video request's references, task and prompt, or undefined.
+ * `rules` are the variant's (`variant.references`); Seedance 2.0's when not given.
+ */
+export function checkReferences(references: readonly ReferenceFacts[], prompt: string, rules: ReferenceRules = REFERENCE_RULES_2_0, task?: Task): ReferenceProblem | undefined {
+	return (
+		checkCounts(references, rules) ??
+		checkEach(references, rules) ??
+		checkTotals(references, rules) ??
+		checkTask(references, rules, task) ??
+		checkPromptTags(prompt, countByKind(references), rules)
+	);
 }
 
 /** Seconds of all reference videos, or undefined when one of them could not be read. */

@@ -2,17 +2,20 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import {
 	ACCEPTED_IMAGE_TYPES,
-	ASPECT_RATIOS,
 	BITRATE_MODES,
 	CODECS,
 	DEFAULTS,
 	DURATIONS,
 	FAST_TIER_LONG_JOB_RISK,
 	riskyDurations,
-	SEED_KINDS,
+	TASKS,
+	VARIANTS,
+	VERSIONS,
 	variantsOf,
 	type Kind,
 	type Resolution,
+	type Task,
+	type Variant,
 } from '../../schema';
 import { longJobWarning } from '../helpers/longJobRisk';
 import { DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEOUT_SECONDS, MAX_CONCURRENCY } from '../helpers/parameters';
@@ -31,7 +34,36 @@ const onVideoOperationMode = (...mode: string[]) => ({ show: { operation: VIDEO_
 // missing, and wants a boolean literal for a boolean: identifiers from the schema, and a test
 // (test/node/fieldDefaults.test.ts) that the boolean's literal matches it.
 const { resolution: defaultResolution, duration: defaultDuration, aspectRatio: defaultAspectRatio } = DEFAULTS;
-const { bitrateMode: defaultBitrateMode, codec: defaultCodec } = DEFAULTS;
+const { bitrateMode: defaultBitrateMode, codec: defaultCodec, task: defaultTask } = DEFAULTS;
+
+/** The versions (Model values) where `has` holds for some tier of this kind. */
+function versionsWhere(kind: Kind, has: (variant: Variant) => boolean): string[] {
+	return VERSIONS.filter((version) => variantsOf(kind, version.id).some(has)).map((version) => version.id);
+}
+
+/** Shown on Generate Video for these versions; for every version, no Model condition (as before versions). */
+function onGenerateFor(versions: readonly string[]): INodeProperties['displayOptions'] {
+	return versions.length === VERSIONS.length ? onGenerate : { show: { operation: GENERATE_FIELD_OPERATIONS, model: [...versions] } };
+}
+
+/** Inside Additional Fields: shown for these versions (always, when every version has it). */
+function onModels(versions: readonly string[]): INodeProperties['displayOptions'] {
+	return versions.length === VERSIONS.length ? undefined : { show: { '/model': [...versions] } };
+}
+
+/** "Seedance 2.0 Fast and Standard": the tiers of this kind where `has` holds, by version. */
+function tiersWhere(kind: Kind, has: (variant: Variant) => boolean): string {
+	return VERSIONS.flatMap((version) => {
+		const tiers = variantsOf(kind, version.id).filter(has);
+		if (tiers.length === 0) return [];
+		return version.tiers.length > 1 && tiers.length < version.tiers.length ? [`${version.label} ${tiers.map((tier) => tier.label).join(' and ')}`] : [version.label];
+	}).join(', ');
+}
+
+/** "Seedance 2.0" or "Seedance 2.0 and Seedance 2.5". */
+function versionLabels(versions: readonly string[]): string {
+	return VERSIONS.filter((version) => versions.includes(version.id)).map((version) => version.label).join(' and ');
+}
 
 const RESOLUTION_LABELS: Record<Resolution, string> = {
 	'480p': '480p (faster, cheaper)',
@@ -40,23 +72,49 @@ const RESOLUTION_LABELS: Record<Resolution, string> = {
 	'4k': '4K',
 };
 
-/** One Resolution field per distinct set of resolutions, shown for the tiers that offer that set. */
+/**
+ * One Resolution field per version and distinct set of resolutions, shown for that version (and, where
+ * it has several tiers, for the tiers that offer that set).
+ */
 function resolutionFields(kind: Kind): INodeProperties[] {
-	const groups = new Map<string, { tiers: string[]; resolutions: readonly Resolution[] }>();
-	for (const tier of variantsOf(kind)) {
-		const key = tier.resolutions.join(',');
-		const group = groups.get(key) ?? { tiers: [], resolutions: tier.resolutions };
-		group.tiers.push(tier.id);
+	return VERSIONS.flatMap((version) => {
+		const groups = new Map<string, { tiers: string[]; resolutions: readonly Resolution[] }>();
+		for (const tier of variantsOf(kind, version.id)) {
+			const key = tier.resolutions.join(',');
+			const group = groups.get(key) ?? { tiers: [], resolutions: tier.resolutions };
+			group.tiers.push(tier.id);
+			groups.set(key, group);
+		}
+		const tierCondition = (tiers: string[]) => (version.tiers.length > 1 ? { tier: tiers } : {});
+		return [...groups.values()].map(({ tiers, resolutions }): INodeProperties => ({
+			displayName: 'Resolution',
+			name: 'resolution',
+			type: 'options',
+			default: defaultResolution,
+			description: 'Output resolution. Price and generation time grow with the pixel count.',
+			options: resolutions.map((value) => ({ name: RESOLUTION_LABELS[value], value })),
+			displayOptions: { show: { operation: GENERATE_FIELD_OPERATIONS, model: [version.id], ...tierCondition(tiers) } },
+		}));
+	});
+}
+
+/** One Duration field per distinct list of durations (2.0: up to 15 s, 2.5: up to 30 s). */
+function durationFields(): INodeProperties[] {
+	const groups = new Map<string, { versions: string[]; durations: readonly string[] }>();
+	for (const version of VERSIONS) {
+		const key = version.durations.join(',');
+		const group = groups.get(key) ?? { versions: [], durations: version.durations };
+		group.versions.push(version.id);
 		groups.set(key, group);
 	}
-	return [...groups.values()].map(({ tiers, resolutions }) => ({
-		displayName: 'Resolution',
-		name: 'resolution',
+	return [...groups.values()].map(({ versions, durations }) => ({
+		displayName: 'Duration',
+		name: 'duration',
 		type: 'options',
-		default: defaultResolution,
-		description: 'Output resolution. Price and generation time grow with the pixel count.',
-		options: resolutions.map((value) => ({ name: RESOLUTION_LABELS[value], value })),
-		displayOptions: { show: { operation: GENERATE_FIELD_OPERATIONS, tier: tiers } },
+		default: defaultDuration,
+		description: 'Length of the video. Auto lets Seedance choose; a fixed length also gives a cost estimate in the output.',
+		options: durations.map((value) => ({ name: value === 'auto' ? 'Auto' : `${value} Seconds`, value })),
+		displayOptions: onGenerateFor(versions),
 	}));
 }
 
@@ -73,6 +131,50 @@ function longJobNotices(kind: Kind): INodeProperties[] {
 			show: { operation: GENERATE_FIELD_OPERATIONS, tier: [risk.tier], resolution: [resolution], duration: riskyDurations(risk, resolution as Resolution, DURATIONS) },
 		},
 	}));
+}
+
+/** The prompt: required, or optional where fal's schema makes it so (2.5 image-to-video). */
+function promptFields(kind: Kind): INodeProperties[] {
+	const text = KIND_TEXT[kind];
+	const required = versionsWhere(kind, (variant) => variant.promptRequired);
+	const optional = versionsWhere(kind, (variant) => !variant.promptRequired);
+	const field = (versions: string[], isRequired: boolean): INodeProperties => ({
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		required: isRequired,
+		placeholder: text.promptPlaceholder,
+		description: isRequired ? text.promptDescription : `${text.promptDescription} Optional on ${versionLabels(versions)}: without it, Seedance animates the image as it sees fit.`,
+		displayOptions: onGenerateFor(versions),
+	});
+	return [...(required.length ? [field(required, true)] : []), ...(optional.length ? [field(optional, false)] : [])];
+}
+
+const TASK_TEXT: Record<Task, { name: string; description: string }> = {
+	reference: { name: 'Reference', description: 'Make a new video that uses the references (look, characters, motion, sound) as the prompt says' },
+	editing: { name: 'Editing', description: 'Change the reference video (@Video1) as the prompt says; it keeps its own length and aspect ratio' },
+	extension: { name: 'Extension', description: 'Continue the reference video (@Video1); the output is the new part only, of the chosen duration' },
+};
+
+/** Reference-to-video's task, where the version has one (2.5). */
+function taskFields(kind: Kind): INodeProperties[] {
+	const versions = versionsWhere(kind, (variant) => variant.tasks !== undefined);
+	if (versions.length === 0) return [];
+	const tasks = VARIANTS.find((variant) => variant.kind === kind && variant.tasks)?.tasks ?? TASKS;
+	return [
+		{
+			displayName: 'Task',
+			name: 'task',
+			type: 'options',
+			default: defaultTask,
+			description: 'What Seedance does with the references',
+			hint: 'Reference: a new video from the references. Editing: changes the reference video. Extension: continues it. Editing and Extension need a reference video.',
+			options: tasks.map((value) => ({ name: TASK_TEXT[value].name, value, description: TASK_TEXT[value].description })),
+			displayOptions: onGenerateFor(versions),
+		},
+	];
 }
 
 function imageSourceFields(prefix: 'image' | 'endImage', label: string, optional: boolean): INodeProperties[] {
@@ -121,8 +223,27 @@ function imageSourceFields(prefix: 'image' | 'endImage', label: string, optional
 /** What each kind takes besides the prompt: nothing, a start/end image, or lists of references. */
 function mediaFields(kind: Kind): INodeProperties[] {
 	if (kind === 'image-to-video') return [...imageSourceFields('image', 'Start Image', false), ...imageSourceFields('endImage', 'End Image', true)];
-	if (kind === 'reference-to-video') return [...referenceFields('image'), ...referenceFields('video'), ...referenceFields('audio')];
+	if (kind === 'reference-to-video') return [...taskFields(kind), ...referenceFields('image'), ...referenceFields('video'), ...referenceFields('audio')];
 	return [];
+}
+
+/** Aspect Ratio, where the version has it for this kind (2.5 image-to-video: fal fixes it to the image's). */
+function aspectRatioFields(kind: Kind): INodeProperties[] {
+	const text = KIND_TEXT[kind];
+	const versions = versionsWhere(kind, (variant) => variant.aspectRatios !== undefined);
+	const ratios = VARIANTS.find((variant) => variant.kind === kind && variant.aspectRatios)?.aspectRatios ?? [];
+	if (versions.length === 0) return [];
+	return [
+		{
+			displayName: 'Aspect Ratio',
+			name: 'aspectRatio',
+			type: 'options',
+			default: defaultAspectRatio,
+			description: text.aspectRatioDescription,
+			options: ratios.map((value) => ({ name: value === 'auto' ? text.autoAspectRatio : value, value })),
+			displayOptions: onGenerateFor(versions),
+		},
+	];
 }
 
 const seedField: INodeProperties = {
@@ -136,7 +257,6 @@ const seedField: INodeProperties = {
 
 /** The Generate Video fields of one node of the family. */
 export function generateFields(kind: Kind): INodeProperties[] {
-	const text = KIND_TEXT[kind];
 	return [
 	{
 		displayName: 'Mode',
@@ -171,38 +291,12 @@ export function generateFields(kind: Kind): INodeProperties[] {
 		default: '',
 		displayOptions: onVideoOperationMode('waitForWebhook'),
 	},
-	{
-		displayName: 'Prompt',
-		name: 'prompt',
-		type: 'string',
-		typeOptions: { rows: 4 },
-		default: '',
-		required: true,
-		placeholder: text.promptPlaceholder,
-		description: text.promptDescription,
-		displayOptions: onGenerate,
-	},
+	...promptFields(kind),
 	...mediaFields(kind),
 	...resolutionFields(kind),
-	{
-		displayName: 'Duration',
-		name: 'duration',
-		type: 'options',
-		default: defaultDuration,
-		description: 'Length of the video. Auto lets Seedance choose; a fixed length also gives a cost estimate in the output.',
-		options: DURATIONS.map((value) => ({ name: value === 'auto' ? 'Auto' : `${value} Seconds`, value })),
-		displayOptions: onGenerate,
-	},
+	...durationFields(),
 	...longJobNotices(kind),
-	{
-		displayName: 'Aspect Ratio',
-		name: 'aspectRatio',
-		type: 'options',
-		default: defaultAspectRatio,
-		description: text.aspectRatioDescription,
-		options: ASPECT_RATIOS.map((value) => ({ name: value === 'auto' ? text.autoAspectRatio : value, value })),
-		displayOptions: onGenerate,
-	},
+	...aspectRatioFields(kind),
 	{
 		displayName: 'Generate Audio',
 		name: 'generateAudio',
@@ -233,16 +327,18 @@ export function generateFields(kind: Kind): INodeProperties[] {
 				name: 'bitrateMode',
 				type: 'options',
 				default: defaultBitrateMode,
-				description: 'Higher bitrate gives a larger, cleaner file (Fast and Standard tiers only)',
+				description: `Higher bitrate gives a larger, cleaner file (${tiersWhere(kind, (variant) => variant.hasBitrateMode)} only)`,
 				options: BITRATE_MODES.map((value) => ({ name: value === 'high' ? 'High' : 'Standard', value })),
+				displayOptions: onModels(versionsWhere(kind, (variant) => variant.hasBitrateMode)),
 			},
 			{
 				displayName: 'Codec',
 				name: 'codec',
 				type: 'options',
 				default: defaultCodec,
-				description: "Video codec of the output. Auto lets fal choose; H.265 gives smaller files that some players and sites do not play. Not sent unless added here.",
+				description: `Video codec of the output (${tiersWhere(kind, (variant) => variant.hasCodec)}). Auto lets fal choose; H.265 gives smaller files that some players and sites do not play. Not sent unless added here.`,
 				options: CODECS.map((value) => ({ name: value === 'auto' ? 'Auto' : value === 'H264' ? 'H.264' : 'H.265', value })),
+				displayOptions: onModels(versionsWhere(kind, (variant) => variant.hasCodec)),
 			},
 			{
 				displayName: 'End User ID',
@@ -251,7 +347,7 @@ export function generateFields(kind: Kind): INodeProperties[] {
 				default: '',
 				description: 'Your identifier for the person this video is made for, passed to fal',
 			},
-			...(SEED_KINDS.includes(kind) ? [seedField] : []),
+			...(versionsWhere(kind, (variant) => variant.hasSeed).length ? [{ ...seedField, displayOptions: onModels(versionsWhere(kind, (variant) => variant.hasSeed)) }] : []),
 		],
 	},
 	];

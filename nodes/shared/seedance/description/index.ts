@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_TIER, variantsOf, type Kind } from '../../schema';
+import { SEEDANCE_2_0, SEEDANCE_2_5, VERSIONS, usdPerSecond, variantsOf, type Kind, type VersionFacts, type VersionId } from '../../schema';
 import { generateFields, generateOptions } from './generateFields';
 import { describeTier, KIND_TEXT } from './kinds';
 import { requestFields } from './requestFields';
@@ -34,18 +34,53 @@ function operationField(kind: Kind): INodeProperties {
 	};
 }
 
-function tierField(kind: Kind): INodeProperties {
+/**
+ * The Model a new node starts on, by node version (n8n stores only parameters that differ from their
+ * defaults, so version 1 keeps Seedance 2.0: saved workflows send what they always sent).
+ */
+export const MODEL_DEFAULT_BY_NODE_VERSION: Record<number, VersionId> = { 1: SEEDANCE_2_0.id, 2: SEEDANCE_2_5.id };
+export const NODE_VERSIONS = [1, 2];
+// Literals for n8n's scanner, which reads a default written as an expression as missing (fieldDefaults.test.ts checks them).
+const MODEL_DEFAULT_V1 = '2.0';
+const MODEL_DEFAULT_V2 = '2.5';
+
+function modelFields(kind: Kind): INodeProperties[] {
+	const field = (defaultModel: string, nodeVersions: number[]): INodeProperties => ({
+		displayName: 'Model',
+		name: 'model',
+		type: 'options',
+		default: defaultModel,
+		description: 'Which Seedance. Get Status / Get Result / Cancel use the model the request was made with.',
+		options: VERSIONS.map((version) => {
+			const cheapest = Math.min(...variantsOf(kind, version.id).map((variant) => usdPerSecond(variant, '720p')));
+			return { name: version.label, value: version.id, description: `${version.choose} · from $${cheapest.toFixed(4)} per second at 720p` };
+		}),
+		displayOptions: { show: { '@version': nodeVersions } },
+	});
+	return [field(MODEL_DEFAULT_V1, [1]), field(MODEL_DEFAULT_V2, [2])];
+}
+
+/** Model Tier, for each version that has more than one tier (2.0: Fast, Standard, Mini). */
+function tierFields(kind: Kind): INodeProperties[] {
+	return VERSIONS.filter((version) => version.tiers.length > 1).map((version) => {
+		const { defaultTier } = version; // an identifier: the scanner reads a member expression as no default
+		return tierField(kind, version, defaultTier);
+	});
+}
+
+function tierField(kind: Kind, version: VersionFacts, defaultTier: string): INodeProperties {
 	return {
 		displayName: 'Model Tier',
 		name: 'tier',
 		type: 'options',
-		default: DEFAULT_TIER,
-		description: 'Fast, Standard and Mini differ in speed, price, resolutions and bitrate (see each option). Get Status / Get Result / Cancel use the tier the request was made with.',
-		options: variantsOf(kind).map((tier) => ({ name: tier.label, value: tier.id, description: `${describeTier(tier)} · ${tier.endpoint}` })),
+		default: defaultTier,
+		description: `${version.tiers.map((tier) => tier.label).join(', ')} differ in speed, price, resolutions and bitrate (see each option). Get Status / Get Result / Cancel use the tier the request was made with.`,
+		options: variantsOf(kind, version.id).map((tier) => ({ name: tier.label, value: tier.id, description: `${describeTier(tier)} · ${tier.endpoint}` })),
+		displayOptions: { show: { model: [version.id] } },
 	};
 }
 
 /** The parameters of one node of the family: the same operations and modes, its kind's fields. */
 export function buildProperties(kind: Kind): INodeProperties[] {
-	return [operationField(kind), tierField(kind), ...generateFields(kind), ...requestFields, generateOptions];
+	return [operationField(kind), ...modelFields(kind), ...tierFields(kind), ...generateFields(kind), ...requestFields, generateOptions];
 }

@@ -1,5 +1,5 @@
 /** The words each node of the family uses for itself; everything else comes from the schema. */
-import { usdPerSecondAt720p, type Kind, type TierId, type Variant } from '../../schema';
+import { usdPerSecondAt720p, type Kind, type Variant } from '../../schema';
 
 export interface KindText {
 	generateAction: string;
@@ -39,16 +39,9 @@ export const KIND_TEXT: Record<Kind, KindText> = {
 	},
 };
 
-/** What each tier trades; resolutions, bitrate mode and price come from the family schema. */
-const TRADE_OFFS: Record<TierId, string> = {
-	fast: 'Quicker and cheaper than Standard',
-	standard: 'Slowest and dearest; the only tier with 1080p and 4K',
-	mini: 'Cheapest (fal publishes no speed for it)',
-};
-
 /** The hint under each Model Tier option, the same in every node: speed, price, resolutions, bitrate. */
 export function describeTier(variant: Variant): string {
 	const perSecond = usdPerSecondAt720p(variant);
 	const bitrate = variant.hasBitrateMode ? 'bitrate standard or high' : 'no bitrate choice';
-	return `${TRADE_OFFS[variant.id]} · $${perSecond.toFixed(4)} per second at 720p · ${variant.resolutions.join(', ')} · ${bitrate}`;
+	return `${variant.tradeOff} · $${perSecond.toFixed(4)} per second at 720p · ${variant.resolutions.join(', ')} · ${bitrate}`;
 }

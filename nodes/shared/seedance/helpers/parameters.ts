@@ -2,16 +2,17 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { QueuePriority } from '../../transport';
 import {
-	ASPECT_RATIOS,
 	BITRATE_MODES,
 	CODECS,
 	DEFAULTS,
-	DURATIONS,
 	getVariant,
-	SEED_KINDS,
+	getVersion,
+	SEEDANCE_2_0,
+	VERSIONS,
 	variantsOf,
 	type CommonInput,
 	type Kind,
+	type ReferenceToVideoInput,
 	type Resolution,
 	type Variant,
 } from '../../schema';
@@ -65,21 +66,39 @@ export function oneOf<T extends string>(field: string, value: unknown, allowed: 
 	throw new InputError(field, `"${text}" is not allowed. Use one of: ${allowed.join(', ')}`, hint);
 }
 
+/** "the Mini tier" in a version with tiers, "Seedance 2.5" in a version with one. */
+export function variantName(variant: Variant): string {
+	return getVersion(variant.version).tiers.length > 1 ? `the ${variant.label} tier` : variant.versionLabel;
+}
+
+/** ", or choose the Fast or Standard tier": the tiers of the same version that offer what this one lacks. */
+function tiersOffering(tier: Variant, offers: (candidate: Variant) => boolean): string {
+	const labels = variantsOf(tier.kind, tier.version).filter(offers).map((candidate) => candidate.label);
+	return labels.length ? `, or choose the ${labels.join(' or ')} tier` : '';
+}
+
+/**
+ * The endpoint an item asks for: the Model (a version; nodes saved before it existed are on 2.0),
+ * then the Model Tier where that version has more than one.
+ */
 export function readTier(ctx: IExecuteFunctions, itemIndex: number, kind: Kind): Variant {
-	const id = ctx.getNodeParameter('tier', itemIndex) as string;
-	oneOf('Model Tier', id, variantsOf(kind).map((tier) => tier.id));
-	return getVariant(kind, id);
+	const model = String(ctx.getNodeParameter('model', itemIndex, SEEDANCE_2_0.id) ?? '').trim();
+	const version = getVersion(oneOf('Model', model, VERSIONS.map((candidate) => candidate.id)));
+	if (version.tiers.length === 1) return getVariant(kind, version.tiers[0].id, version.id);
+	const id = ctx.getNodeParameter('tier', itemIndex, version.defaultTier) as string;
+	oneOf('Model Tier', id, variantsOf(kind, version.id).map((tier) => tier.id));
+	return getVariant(kind, id, version.id);
 }
 
 export function readResolution(tier: Variant, value: unknown): Resolution {
 	const resolution = String(value ?? DEFAULTS.resolution).trim();
 	if ((tier.resolutions as readonly string[]).includes(resolution)) return resolution as Resolution;
-	const offeredBy = variantsOf(tier.kind).filter((candidate) => (candidate.resolutions as readonly string[]).includes(resolution));
+	const offeredBy = variantsOf(tier.kind, tier.version).filter((candidate) => (candidate.resolutions as readonly string[]).includes(resolution));
 	const switchHint = offeredBy.length ? ` ${resolution} needs Model Tier ${offeredBy.map((t) => t.label).join(' or ')}.` : '';
 	throw new InputError(
 		'Resolution',
-		`"${resolution}" is not offered by the ${tier.label} tier. Use one of: ${tier.resolutions.join(', ')}`,
-		`Choose another resolution, or another Model Tier.${switchHint}`,
+		`"${resolution}" is not offered by ${variantName(tier)}. Use one of: ${tier.resolutions.join(', ')}`,
+		`Choose another resolution${offeredBy.length ? ', or another Model Tier' : ''}.${switchHint}`,
 	);
 }
 
@@ -116,29 +135,32 @@ function readMedia(ctx: IExecuteFunctions, itemIndex: number, kind: Kind): Media
 export function readGenerateRequest(ctx: IExecuteFunctions, itemIndex: number, kind: Kind): GenerateRequest {
 	const tier = readTier(ctx, itemIndex, kind);
 	const prompt = String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '').trim();
-	if (!prompt) {
+	if (!prompt && tier.promptRequired) {
 		throw new InputError('Prompt', 'is empty', 'Describe the motion and action to animate, e.g. "The cat slowly turns its head and blinks".');
 	}
 	const additional = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	// The order of the keys is the order of the body saved workflows have always sent.
+	const aspectRatios = tier.aspectRatios;
 	const input: CommonInput = {
-		prompt,
+		...(prompt ? { prompt } : {}),
 		resolution: readResolution(tier, ctx.getNodeParameter('resolution', itemIndex, DEFAULTS.resolution)),
-		duration: oneOf('Duration', ctx.getNodeParameter('duration', itemIndex, DEFAULTS.duration), DURATIONS, 'Use "auto" or a whole number of seconds from 4 to 15.'),
-		aspect_ratio: oneOf('Aspect Ratio', ctx.getNodeParameter('aspectRatio', itemIndex, DEFAULTS.aspectRatio), ASPECT_RATIOS),
+		duration: oneOf('Duration', ctx.getNodeParameter('duration', itemIndex, DEFAULTS.duration), tier.durations, `Use "auto" or a whole number of seconds from 4 to ${tier.durations[tier.durations.length - 1]}.`),
+		...(aspectRatios ? { aspect_ratio: oneOf('Aspect Ratio', ctx.getNodeParameter('aspectRatio', itemIndex, DEFAULTS.aspectRatio), aspectRatios) } : {}),
 		generate_audio: ctx.getNodeParameter('generateAudio', itemIndex, DEFAULTS.generateAudio) as boolean,
 	};
-	const seed = SEED_KINDS.includes(kind) ? readSeed(additional.seed) : undefined;
+	if (tier.tasks) (input as ReferenceToVideoInput).task = oneOf('Task', ctx.getNodeParameter('task', itemIndex, DEFAULTS.task), tier.tasks);
+	const seed = tier.hasSeed ? readSeed(additional.seed) : undefined;
 	if (seed !== undefined) input.seed = seed;
 	const endUserId = String(additional.endUserId ?? '').trim();
 	if (endUserId) input.end_user_id = endUserId;
 	if (additional.bitrateMode !== undefined && additional.bitrateMode !== '') {
 		if (!tier.hasBitrateMode) {
-			throw new InputError('Bitrate Mode', `is not available on the ${tier.label} tier`, 'Remove Bitrate Mode, or choose the Fast or Standard tier.');
+			throw new InputError('Bitrate Mode', `is not available on ${variantName(tier)}`, `Remove Bitrate Mode${tiersOffering(tier, (candidate) => candidate.hasBitrateMode)}.`);
 		}
 		input.bitrate_mode = oneOf('Bitrate Mode', additional.bitrateMode, BITRATE_MODES);
 	}
 	if (additional.codec !== undefined && additional.codec !== '') {
-		if (!tier.hasCodec) throw new InputError('Codec', `is not available on the ${tier.label} tier`, 'Remove Codec from Additional Fields.');
+		if (!tier.hasCodec) throw new InputError('Codec', `is not available on ${variantName(tier)}`, `Remove Codec from Additional Fields${tiersOffering(tier, (candidate) => candidate.hasCodec)}.`);
 		input.codec = oneOf('Codec', additional.codec, CODECS);
 	}
 	return { tier, input, media: readMedia(ctx, itemIndex, kind) };

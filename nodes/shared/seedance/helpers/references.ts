@@ -10,7 +10,7 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { mp4DurationSeconds } from '../../media/duration';
 import { inspectAudio, inspectImage, inspectVideo, type MediaFacts } from '../../media/inspect';
 import { readHead, readIsoMetadata } from '../../media/readNeeded';
-import { checkReferences, inputVideoSeconds, REFERENCE_LIMITS, type MediaKind, type ReferenceFacts, type VideoInputs } from '../../schema';
+import { checkReferences, inputVideoSeconds, REFERENCE_LIMITS, REFERENCE_RULES_2_0, type MediaKind, type ReferenceFacts, type ReferenceRules, type Task, type VideoInputs } from '../../schema';
 import type { FalTransport, UploadFile } from '../../transport';
 import { binaryFile } from './binaryFile';
 import { InputError } from './errors';
@@ -61,8 +61,8 @@ export async function binaryVideoSeconds(ctx: IExecuteFunctions, itemIndex: numb
 	return (await inspectFile('video', file)).seconds;
 }
 
-function throwIfProblem(facts: ReferenceFacts[], prompt: string): void {
-	const problem = checkReferences(facts, prompt);
+function throwIfProblem(facts: ReferenceFacts[], prompt: string, rules: ReferenceRules, task: Task | undefined): void {
+	const problem = checkReferences(facts, prompt, rules, task);
 	if (problem) throw new InputError(problem.field, problem.problem, problem.hint);
 }
 
@@ -140,15 +140,19 @@ export async function resolveReferences(
 	itemIndex: number,
 	sources: readonly ReferenceSource[],
 	prompt: string,
+	rules: ReferenceRules = REFERENCE_RULES_2_0,
+	task?: Task,
 ): Promise<ResolvedReferences> {
 	const prepared = await gather(ctx, itemIndex, sources);
 	throwIfProblem(
 		prepared.map((entry) => entry.facts),
 		prompt,
+		rules,
+		task,
 	);
 	await inspectBinaries(prepared);
 	const facts = prepared.map((entry) => entry.facts);
-	throwIfProblem(facts, prompt);
+	throwIfProblem(facts, prompt, rules, task);
 
 	const lists: ResolvedReferences['lists'] = {};
 	for (const entry of prepared) {

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { ImageToVideoInput } from '../../../schema';
+import type { ImageToVideoInput, ReferenceToVideoInput } from '../../../schema';
 import type { FalTransport } from '../../../transport';
 import { resolveImages } from '../../helpers/images';
 import { warnAboutLongJob } from '../../helpers/longJobRisk';
@@ -19,7 +19,7 @@ export async function buildInput(ctx: IExecuteFunctions, client: FalTransport, i
 		return { input };
 	}
 	if (media.kind === 'reference-to-video') {
-		const { lists, videos } = await resolveReferences(ctx, client, itemIndex, media.references, request.input.prompt);
+		const { lists, videos } = await resolveReferences(ctx, client, itemIndex, media.references, request.input.prompt ?? '', request.tier.references, (request.input as ReferenceToVideoInput).task);
 		return { input: { ...request.input, ...lists }, videos };
 	}
 	return { input: { ...request.input } };
