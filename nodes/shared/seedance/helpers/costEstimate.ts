@@ -8,10 +8,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import {
-	DURATIONS,
 	estimateCostUsd,
 	estimateTokens,
-	REFERENCE_LIMITS,
 	tokenPriceUsd,
 	VIDEO_INPUT_PRICE_FACTOR,
 	type Duration,
@@ -48,16 +46,16 @@ export interface ItemCost {
 const USD_DECIMALS = 10_000;
 const round = (usd: number) => Math.round(usd * USD_DECIMALS) / USD_DECIMALS;
 
-/** The numeric durations the schema allows, shortest and longest: "the longest clip the model allows". */
-export function durationRange(): { min: number; max: number } {
-	const seconds = DURATIONS.filter((value) => value !== 'auto').map(Number);
+/** The numeric durations the variant's version allows, shortest and longest: "the longest clip the model allows". */
+export function durationRange(variant: Variant): { min: number; max: number } {
+	const seconds = variant.durations.filter((value) => value !== 'auto').map(Number);
 	return { min: Math.min(...seconds), max: Math.max(...seconds) };
 }
 
-/** Reference videos in all, as fal accepts them: the least and the most seconds. */
-export function referenceVideoRange(): { min: number; max: number } {
-	const { minSecondsTotal = 0, maxSecondsTotal = 0 } = REFERENCE_LIMITS.video;
-	return { min: minSecondsTotal, max: maxSecondsTotal };
+/** Reference videos in all, as the variant's version accepts them: the least and the most seconds. */
+export function referenceVideoRange(variant: Variant): { min: number; max: number } {
+	const video = variant.references?.limits.video;
+	return { min: video?.minSecondsTotal ?? video?.minSecondsEach ?? 0, max: video?.maxSecondsTotal ?? 0 };
 }
 
 /**
@@ -82,7 +80,7 @@ function costAt(facts: CostFacts, price: TokenPrice, outputSeconds: number, vide
 
 export function estimateItemCost(facts: CostFacts, price: TokenPrice): ItemCost {
 	const assumptions: string[] = [];
-	const durations = durationRange();
+	const durations = durationRange(facts.variant);
 	let output = { min: Number(facts.duration), max: Number(facts.duration) };
 	if (facts.duration === 'auto') {
 		output = durations;
@@ -90,7 +88,7 @@ export function estimateItemCost(facts: CostFacts, price: TokenPrice): ItemCost 
 	}
 	let videos = { min: facts.videos.seconds ?? 0, max: facts.videos.seconds ?? 0 };
 	if (facts.videos.count > 0 && facts.videos.seconds === undefined) {
-		videos = referenceVideoRange();
+		videos = referenceVideoRange(facts.variant);
 		assumptions.push(`Reference video length unread (a URL): counted as up to ${videos.max} s, the most fal accepts (at least ${videos.min} s); input seconds are billed too`);
 	}
 	const low = costAt(facts, price, output.min, videos.min);

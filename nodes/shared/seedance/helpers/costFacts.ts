@@ -5,7 +5,7 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { DEFAULTS, DURATIONS, type Kind } from '../../schema';
+import { DEFAULTS, type Kind } from '../../schema';
 import type { CostFacts } from './costEstimate';
 import { oneOf, readResolution, readTier } from './parameters';
 import { readReferenceSources } from './referenceSources';
@@ -34,7 +34,7 @@ async function referenceVideos(ctx: IExecuteFunctions, itemIndex: number): Promi
 export async function readCostFacts(ctx: IExecuteFunctions, itemIndex: number, kind: Kind): Promise<CostFacts> {
 	const variant = readTier(ctx, itemIndex, kind);
 	const resolution = readResolution(variant, ctx.getNodeParameter('resolution', itemIndex, DEFAULTS.resolution));
-	const duration = oneOf('Duration', ctx.getNodeParameter('duration', itemIndex, DEFAULTS.duration), DURATIONS, 'Use "auto" or a whole number of seconds.');
+	const duration = oneOf('Duration', ctx.getNodeParameter('duration', itemIndex, DEFAULTS.duration), variant.durations, 'Use "auto" or a whole number of seconds.');
 	const videos = kind === 'reference-to-video' ? await referenceVideos(ctx, itemIndex) : { count: 0, seconds: 0 };
 	return { variant, resolution, duration, videos };
 }
