@@ -43,10 +43,12 @@ function reasonOf(error: unknown): string {
 /**
  * One endpoint per Seedance app (owner/app: bytedance/seedance-2.0, bytedance/seedance-2.5): fal's
  * queue reads a request by owner/app and ignores the endpoint path (fal-protocol.md §1), and the
- * callback does not say which app made it. draft/complete runs on the 2.5 app.
+ * callback does not say which app made it. draft/complete runs on the 2.5 app. Oldest version first
+ * (VARIANTS lists the newest first): saved workflows' requests are found with one call.
  */
+const OLDEST_FIRST = [...VARIANTS].sort((a, b) => Number(a.version) - Number(b.version));
 export const SEEDANCE_APP_ENDPOINTS: readonly string[] = [
-	...new Map([...VARIANTS.map((variant) => variant.endpoint), DRAFT_COMPLETE_ENDPOINT].map((endpoint) => [appIdOf(endpoint), endpoint])).values(),
+	...new Map([...OLDEST_FIRST.map((variant) => variant.endpoint), DRAFT_COMPLETE_ENDPOINT].map((endpoint) => [appIdOf(endpoint), endpoint])).values(),
 ];
 
 /**
