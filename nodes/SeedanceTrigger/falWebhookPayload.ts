@@ -6,7 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { FAL_FIELD_LABELS } from '../shared/schema';
+import { FAL_FIELD_LABELS, REAL_PEOPLE_REFUSAL } from '../shared/schema';
 
 export const FAL_WEBHOOK_STATUSES = ['OK', 'ERROR'] as const;
 export type FalWebhookStatus = (typeof FAL_WEBHOOK_STATUSES)[number];
@@ -73,7 +73,9 @@ export function describeFalError(payload: IDataObject | null, statusLine?: strin
 	if (typeof detail === 'string' && detail.trim() !== '') return detail.trim();
 	if (Array.isArray(detail)) {
 		const parts = detail.filter(isObject).map(describeDetailEntry).filter((part) => part !== '');
-		if (parts.length > 0) return parts.join('; ');
+		const text = parts.join('; ');
+		if (REAL_PEOPLE_REFUSAL.messagePattern.test(text)) return `${REAL_PEOPLE_REFUSAL.summary} (${text})`;
+		if (parts.length > 0) return text;
 	}
 	return statusLine ?? NO_DETAILS;
 }

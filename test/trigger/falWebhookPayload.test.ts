@@ -36,6 +36,13 @@ describe('reading a fal webhook body', () => {
 		);
 	});
 
+	it("says what fal's 'likenesses of real people' refusal is, before fal's own words", () => {
+		const msg = 'The images or videos provided may contain likenesses of real people';
+		expect(describeFalError({ detail: [{ loc: ['body', 'image_url'], msg, type: 'value_error' }] })).toBe(
+			`fal refuses inputs that show real people's faces; retrying will not help (Start Image (image_url): ${msg})`,
+		);
+	});
+
 	it('falls back to the status line, then to a plain sentence', () => {
 		expect(describeFalError({}, 'Invalid status code: 500')).toBe('Invalid status code: 500');
 		expect(describeFalError(null)).toBe('fal reported an error without details');

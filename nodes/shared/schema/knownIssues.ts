@@ -37,5 +37,7 @@ export const REAL_PEOPLE_REFUSAL = {
 	status: 422,
 	/** What fal's message contains, matched case-insensitively. */
 	messagePattern: /likenesses? of real people/i,
+	/** How the node words it. */
+	summary: "fal refuses inputs that show real people's faces; retrying will not help",
 	source: 'users of the real fal (seed notes: fal-seedance-2.5-and-platform.md §3)',
 } as const;

@@ -124,7 +124,7 @@ function describeFalError(error: FalLikeError, context: string): { message: stri
 	}
 	if (error.status === REAL_PEOPLE_REFUSAL.status && detailText && REAL_PEOPLE_REFUSAL.messagePattern.test(detailText)) {
 		return {
-			message: "fal refuses inputs that show real people's faces; retrying will not help",
+			message: REAL_PEOPLE_REFUSAL.summary,
 			description: `fal said: ${detailText}. Use an image or video without a recognisable face (photoreal AI-generated faces count too), or animate a drawn or stylised one.${requestNote}`,
 		};
 	}
