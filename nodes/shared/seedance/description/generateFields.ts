@@ -12,6 +12,7 @@ import {
 	VARIANTS,
 	VERSIONS,
 	variantsOf,
+	type DraftFacts,
 	type Kind,
 	type Resolution,
 	type Task,
@@ -93,8 +94,28 @@ function resolutionFields(kind: Kind): INodeProperties[] {
 			default: defaultResolution,
 			description: 'Output resolution. Price and generation time grow with the pixel count.',
 			options: resolutions.map((value) => ({ name: RESOLUTION_LABELS[value], value })),
-			displayOptions: { show: { operation: GENERATE_FIELD_OPERATIONS, model: [version.id], ...tierCondition(tiers) } },
+			displayOptions: {
+				show: { operation: GENERATE_FIELD_OPERATIONS, model: [version.id], ...tierCondition(tiers) },
+				// A draft is always rendered at the draft's resolution.
+				...(version.draft ? { hide: { draft: [true] } } : {}),
+			},
 		}));
+	});
+}
+
+/** The Draft switch, for the versions that make drafts (Seedance 2.5). */
+function draftFields(): INodeProperties[] {
+	const versions = VERSIONS.filter((version) => version.draft);
+	return versions.map((version): INodeProperties => {
+		const draft = version.draft as DraftFacts;
+		return {
+			displayName: `Draft (${draft.resolution} Preview)`,
+			name: 'draft',
+			type: 'boolean',
+			default: false,
+			description: `Whether to make a cheap ${draft.resolution} preview instead of the final video. The output carries a draftId: the Complete Draft operation renders that draft at ${draft.completeResolution} (within ${draft.validDays} days, with the same fal account).`,
+			displayOptions: { show: { operation: GENERATE_FIELD_OPERATIONS, model: [version.id] } },
+		};
 	});
 }
 
@@ -293,6 +314,7 @@ export function generateFields(kind: Kind): INodeProperties[] {
 	},
 	...promptFields(kind),
 	...mediaFields(kind),
+	...draftFields(),
 	...resolutionFields(kind),
 	...durationFields(),
 	...longJobNotices(kind),

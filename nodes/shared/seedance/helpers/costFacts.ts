@@ -7,7 +7,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { DEFAULTS, type Kind } from '../../schema';
 import type { CostFacts } from './costEstimate';
-import { oneOf, readResolution, readTier } from './parameters';
+import { oneOf, readOutputResolution, readTier } from './parameters';
 import { readReferenceSources } from './referenceSources';
 import { binaryVideoSeconds, propertiesOf } from './references';
 
@@ -33,7 +33,7 @@ async function referenceVideos(ctx: IExecuteFunctions, itemIndex: number): Promi
 
 export async function readCostFacts(ctx: IExecuteFunctions, itemIndex: number, kind: Kind): Promise<CostFacts> {
 	const variant = readTier(ctx, itemIndex, kind);
-	const resolution = readResolution(variant, ctx.getNodeParameter('resolution', itemIndex, DEFAULTS.resolution));
+	const resolution = readOutputResolution(ctx, itemIndex, variant);
 	const duration = oneOf('Duration', ctx.getNodeParameter('duration', itemIndex, DEFAULTS.duration), variant.durations, 'Use "auto" or a whole number of seconds.');
 	const videos = kind === 'reference-to-video' ? await referenceVideos(ctx, itemIndex) : { count: 0, seconds: 0 };
 	return { variant, resolution, duration, videos };

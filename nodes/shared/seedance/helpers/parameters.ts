@@ -13,6 +13,7 @@ import {
 	type CommonInput,
 	type Kind,
 	type ReferenceToVideoInput,
+	type DraftFacts,
 	type Resolution,
 	type Variant,
 } from '../../schema';
@@ -132,6 +133,17 @@ function readMedia(ctx: IExecuteFunctions, itemIndex: number, kind: Kind): Media
 	return { kind, startImage, endImage: readImageSource(ctx, itemIndex, 'endImage', 'End Image') };
 }
 
+/** The version's draft facts when Draft (480p Preview) is on; undefined on a version without drafts. */
+export function readDraft(ctx: IExecuteFunctions, itemIndex: number, tier: Variant): DraftFacts | undefined {
+	return tier.draft && ctx.getNodeParameter('draft', itemIndex, DEFAULTS.draft) === true ? tier.draft : undefined;
+}
+
+/** The Resolution field, or a draft's own resolution (fal renders a draft at it, whatever Resolution says). */
+export function readOutputResolution(ctx: IExecuteFunctions, itemIndex: number, tier: Variant): Resolution {
+	const draft = readDraft(ctx, itemIndex, tier);
+	return draft ? draft.resolution : readResolution(tier, ctx.getNodeParameter('resolution', itemIndex, DEFAULTS.resolution));
+}
+
 export function readGenerateRequest(ctx: IExecuteFunctions, itemIndex: number, kind: Kind): GenerateRequest {
 	const tier = readTier(ctx, itemIndex, kind);
 	const prompt = String(ctx.getNodeParameter('prompt', itemIndex, '') ?? '').trim();
@@ -141,9 +153,10 @@ export function readGenerateRequest(ctx: IExecuteFunctions, itemIndex: number, k
 	const additional = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	// The order of the keys is the order of the body saved workflows have always sent.
 	const aspectRatios = tier.aspectRatios;
+	const draft = readDraft(ctx, itemIndex, tier);
 	const input: CommonInput = {
 		...(prompt ? { prompt } : {}),
-		resolution: readResolution(tier, ctx.getNodeParameter('resolution', itemIndex, DEFAULTS.resolution)),
+		resolution: readOutputResolution(ctx, itemIndex, tier),
 		duration: oneOf('Duration', ctx.getNodeParameter('duration', itemIndex, DEFAULTS.duration), tier.durations, `Use "auto" or a whole number of seconds from 4 to ${tier.durations[tier.durations.length - 1]}.`),
 		...(aspectRatios ? { aspect_ratio: oneOf('Aspect Ratio', ctx.getNodeParameter('aspectRatio', itemIndex, DEFAULTS.aspectRatio), aspectRatios) } : {}),
 		generate_audio: ctx.getNodeParameter('generateAudio', itemIndex, DEFAULTS.generateAudio) as boolean,
@@ -163,6 +176,8 @@ export function readGenerateRequest(ctx: IExecuteFunctions, itemIndex: number, k
 		if (!tier.hasCodec) throw new InputError('Codec', `is not available on ${variantName(tier)}`, `Remove Codec from Additional Fields${tiersOffering(tier, (candidate) => candidate.hasCodec)}.`);
 		input.codec = oneOf('Codec', additional.codec, CODECS);
 	}
+	// Sent only when on, so a request without a draft keeps the body it always had.
+	if (draft) input.draft = true;
 	return { tier, input, media: readMedia(ctx, itemIndex, kind) };
 }
 

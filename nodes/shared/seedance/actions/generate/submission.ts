@@ -3,8 +3,10 @@
  * from the node's fields and media; Complete Draft from a draft ID. The modes (execute.ts,
  * waitForWebhook.ts) only submit it, wait, and turn the result into an output item.
  */
-import type { Variant } from '../../../schema';
-import { costFields, describeParameters, type SubmittedFields } from '../../helpers/output';
+import type { IDataObject } from 'n8n-workflow';
+
+import { estimateCostUsd, type Variant } from '../../../schema';
+import { costFields, describeParameters, type BuiltInput, type SubmittedFields } from '../../helpers/output';
 import { readGenerateRequest } from '../../helpers/parameters';
 import type { ItemContext } from '../types';
 import { buildInput } from './buildInput';
@@ -30,5 +32,16 @@ export const prepareGeneration: PrepareSubmission = async ({ ctx, client, itemIn
 		input: built.input,
 		parameters: describeParameters(built.input),
 		...(costFields(plan, request.tier, built) as Pick<SubmittedFields, 'estimatedCostUsd' | 'cost'>),
+		outputFields: draftCompletionEstimate(request.tier, built),
 	};
 };
+
+/**
+ * A draft's second step, priced before anyone approves it: Complete Draft renders the same clip at
+ * the completion resolution (fal bills draft/complete as such a generation) [OA][LL].
+ */
+function draftCompletionEstimate(tier: Variant, built: BuiltInput): IDataObject | undefined {
+	if (!built.input.draft || !tier.draft) return undefined;
+	const completion = { ...built.input, resolution: tier.draft.completeResolution };
+	return { estimatedCompletionCostUsd: estimateCostUsd(tier, completion, built.videos) };
+}
