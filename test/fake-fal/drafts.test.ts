@@ -64,6 +64,27 @@ describe('fake fal: Seedance 2.5 draft/complete', () => {
 		expect(fake.requests('status').every((entry) => entry.path.startsWith('/bytedance/seedance-2.5/requests/'))).toBe(true);
 	});
 
+	test('a 2.5 generate request with draft: true renders a 480p preview and returns a draft_id that completes', async () => {
+		const fake = await fakeFal();
+		const client = createReferenceFalClient({ apiKey: API_KEY, apiHost: fake.url });
+		const endpoint = 'bytedance/seedance-2.5/text-to-video';
+		const { request_id: requestId } = await client.queue.submit(endpoint, { input: { prompt: 'A kite', duration: '4', resolution: '480p', draft: true } });
+		await client.queue.subscribeToStatus(endpoint, { requestId, pollInterval: 20 });
+		const { data } = (await client.queue.result(endpoint, { requestId })) as { data: { draft_id: string; seed: number } };
+
+		expect(data.draft_id).toMatch(/^draft-/);
+		expect(fake.jobs.get(requestId)?.renderedResolution).toBe('480p');
+		expect(fake.drafts.drafts.get(data.draft_id)).toMatchObject({ ownerKey: API_KEY, requestId, seed: data.seed });
+		const completed = await complete(fake, { draft_id: data.draft_id });
+		expect(completed.result?.data).toMatchObject({ seed: data.seed });
+
+		// Without draft: no draft_id, the asked resolution.
+		const plain = await client.queue.submit(endpoint, { input: { prompt: 'A kite', duration: '4', resolution: '720p' } });
+		await client.queue.subscribeToStatus(endpoint, { requestId: plain.request_id, pollInterval: 20 });
+		expect(((await client.queue.result(endpoint, { requestId: plain.request_id })).data as object)).not.toHaveProperty('draft_id');
+		expect(fake.jobs.get(plain.request_id)?.renderedResolution).toBe('720p');
+	});
+
 	test('an unknown draft id is refused on draft_id (draft_not_found)', async () => {
 		const fake = await fakeFal();
 		const entry = draftIdError(await complete(fake, { draft_id: 'draft-does-not-exist' }));
