@@ -507,6 +507,19 @@ describe('Seedance Trigger receives Seedance 2.5 draft/complete callbacks', () =
 		expect(fake.requests('result').map((entry) => entry.path)).toEqual([`/bytedance/seedance-2.5/requests/${job.requestId}`]);
 	});
 
+	it('a finished Seedance 2.5 draft starts the workflow with its draftId, confirmed on the 2.5 app', async () => {
+		const fake = await fakeFal({ jobMs: 10, queueMs: 0 });
+		const endpoint = await triggerFor(fake);
+		const job = await completedJob(fake, { endpoint: 'bytedance/seedance-2.5/image-to-video', input: { image_url: 'https://example.com/cat.png', duration: '4', resolution: '480p', draft: true } });
+		const draftId = (job.outcome?.body as { draft_id?: string }).draft_id;
+		expect(draftId).toMatch(/^draft-/);
+
+		const { response, delivery } = await deliver(fake, endpoint, webhookBodyOf(job));
+
+		expect(response.status).toBe(200);
+		expect(outputJson(delivery)).toMatchObject({ requestId: job.requestId, status: 'OK', draftId });
+	});
+
 	it('a refused draft (expired) starts the workflow with status ERROR and fal\'s draft_id detail', async () => {
 		const fake = await fakeFal({ jobMs: 10, queueMs: 0 });
 		const endpoint = await triggerFor(fake, { events: ['OK', 'ERROR'] });
