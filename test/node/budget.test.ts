@@ -11,7 +11,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { clearPriceCache } from '../../nodes/shared/transport/pricing';
 import { startFakeFal, type FakeFal } from '../fake-fal';
 import type { TriggerItem } from '../harness/nodeTypes';
-import { generateParameters, pngItem, runFamilyNode, runSeedance } from './seedance';
+import { API_KEY, generateParameters, pngItem, runFamilyNode, runSeedance } from './seedance';
 
 const CLIP_4S = readFileSync(path.join(__dirname, '../media/fixtures/clip-4s-moov-at-end.mp4'));
 const FAST_I2V = 'bytedance/seedance-2.0/fast/image-to-video';
@@ -164,6 +164,30 @@ describe('Max Cost per Video', () => {
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toContain('Max Cost per Execution (USD): "-1" is not an amount of US dollars above 0');
 		expect(sentToFal()).toEqual([]);
+	});
+});
+
+describe('Complete Draft', () => {
+	const complete = (mode: string, options: INodeParameters): INodeParameters => ({ operation: 'completeDraft', mode, draftId: '={{ $json.draftId }}', options });
+	const drafts = (count: number) => Array.from({ length: count }, () => ({ json: { draftId: fake.drafts.create({ ownerKey: API_KEY }).draftId } }));
+
+	test.each(['waitForCompletion', 'submitOnly'])('in %s, drafts over Max Cost per Execution are refused unsent: each counts as up to 30 s at 1080p', async (mode) => {
+		// Seedance 2.5 at 1080p: up to 30 s = 1,458,000 tokens × $0.0234/1k = $34.1172 a draft.
+		const result = await runSeedance(fake, complete(mode, { maxCostPerExecutionUsd: 50 }), { items: drafts(2) });
+
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toBe('The estimated cost $68.23 is over Max Cost per Execution ($50.00)');
+		expect(String(result.error?.description)).toContain('Item 1: $4.55–$34.12');
+		expect(String(result.error?.description)).toContain('counted as up to 30 s');
+		expect(sentToFal()).toEqual([]);
+	});
+
+	test('under the cap the completion runs and its output carries the estimate', async () => {
+		const result = await runSeedance(fake, complete('submitOnly', { maxCostPerExecutionUsd: 50 }), { items: drafts(1) });
+
+		expect(result.status).toBe('success');
+		expect(result.items[0].json.cost).toMatchObject({ minUsd: 4.549, maxUsd: 34.1172, usdPer1000Tokens: 0.0234, priceSource: 'fal' });
+		expect(fake.requests('submit').map((entry) => entry.path)).toEqual(['/bytedance/seedance-2.5/draft/complete']);
 	});
 });
 
