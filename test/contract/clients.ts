@@ -19,6 +19,8 @@ export interface SubmitRequest {
 	webhookUrl?: string;
 	startTimeout?: number;
 	priority?: QueuePriority;
+	/** Private outputs (initial ACL forbid) and their expiry; fal-js: `storageSettings`. */
+	storage?: { privateFiles?: boolean; expiresInSeconds?: number };
 }
 
 /** What a scenario can ask of a client; both clients answer the same shapes. */
@@ -29,7 +31,13 @@ export interface ContractClient {
 	streamStatus(endpoint: string, requestId: string): Promise<{ status?: string } | undefined>;
 	result(endpoint: string, requestId: string): Promise<{ data: unknown; requestId: string }>;
 	cancel(endpoint: string, requestId: string): Promise<void>;
-	upload(bytes: Buffer, fileName: string, contentType: string): Promise<string>;
+	upload(bytes: Buffer, fileName: string, contentType: string, storage?: SubmitRequest['storage']): Promise<string>;
+}
+
+/** fal-js's StorageSettings for the same preferences. */
+function storageSettingsOf(storage: SubmitRequest['storage']) {
+	if (!storage) return undefined;
+	return { ...(storage.expiresInSeconds !== undefined ? { expiresIn: storage.expiresInSeconds } : {}), ...(storage.privateFiles ? { initialAcl: { default: 'forbid' as const } } : {}) };
 }
 
 export type Scenario<T> = (client: ContractClient) => Promise<T>;
@@ -52,8 +60,8 @@ async function settle<T>(run: () => Promise<T>): Promise<Outcome<T>> {
 export async function runWithReference<T>(credentials: FalCredentials & { apiHost: string }, scenario: Scenario<T>): Promise<Outcome<T>> {
 	const fal = createReferenceFalClient({ apiKey: credentials.apiKey, apiHost: credentials.apiHost });
 	const client: ContractClient = {
-		submit: async ({ endpoint, input, webhookUrl, startTimeout, priority }) =>
-			await fal.queue.submit(endpoint, { input, webhookUrl, startTimeout, priority }),
+		submit: async ({ endpoint, input, webhookUrl, startTimeout, priority, storage }) =>
+			await fal.queue.submit(endpoint, { input, webhookUrl, startTimeout, priority, storageSettings: storageSettingsOf(storage) }),
 		status: async (endpoint, requestId, logs) => await fal.queue.status(endpoint, { requestId, logs }),
 		streamStatus: async (endpoint, requestId) => {
 			const stream = await fal.queue.streamStatus(endpoint, { requestId, logs: false });
@@ -61,27 +69,31 @@ export async function runWithReference<T>(credentials: FalCredentials & { apiHos
 		},
 		result: async (endpoint, requestId) => await fal.queue.result(endpoint, { requestId }),
 		cancel: async (endpoint, requestId) => await fal.queue.cancel(endpoint, { requestId }),
-		upload: async (bytes, fileName, contentType) => await fal.storage.upload(new File([bytes as Uint8Array as BlobPart], fileName, { type: contentType })),
+		upload: async (bytes, fileName, contentType, storage) =>
+			await fal.storage.upload(new File([bytes as Uint8Array as BlobPart], fileName, { type: contentType }), { lifecycle: storageSettingsOf(storage) }),
 	};
 	return await settle(async () => await scenario(client));
 }
 
 function transportClient(transport: FalTransport): ContractClient {
 	return {
-		submit: async ({ endpoint, input, webhookUrl, startTimeout, priority }) =>
-			await transport.queue.submit(endpoint, { input, webhookUrl, startTimeout, priority }),
+		submit: async ({ endpoint, input, webhookUrl, startTimeout, priority, storage }) =>
+			await transport.queue.submit(endpoint, { input, webhookUrl, startTimeout, priority, storage }),
 		status: async (endpoint, requestId, logs) => await transport.queue.status(endpoint, { requestId, logs }),
 		streamStatus: async (endpoint, requestId) => await transport.queue.streamStatus(endpoint, { requestId, logs: false }),
 		result: async (endpoint, requestId) => await transport.queue.result(endpoint, { requestId }),
 		cancel: async (endpoint, requestId) => await transport.queue.cancel(endpoint, { requestId }),
 		// As the node does for a file in n8n's binary store: a stream of chunks and its size.
-		upload: async (bytes, fileName, contentType) =>
-			await transport.storage.upload({
-				fileName,
-				contentType,
-				size: bytes.length,
-				open: async () => Readable.from(chunksOf(bytes, 64 * 1024)),
-			}),
+		upload: async (bytes, fileName, contentType, storage) =>
+			await transport.storage.upload(
+				{
+					fileName,
+					contentType,
+					size: bytes.length,
+					open: async () => Readable.from(chunksOf(bytes, 64 * 1024)),
+				},
+				{ storage },
+			),
 	};
 }
 

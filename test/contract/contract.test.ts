@@ -235,6 +235,32 @@ describe('storage', () => {
 	}, 120_000);
 });
 
+describe('what fal keeps: the lifecycle header as fal-js sends it (storageSettings, upload lifecycle)', () => {
+	const storage = { privateFiles: true, expiresInSeconds: 600 };
+	const expected = { expiration_duration_seconds: 600, initial_acl: { default: 'forbid' } };
+
+	test('a submit with private outputs and an expiry carries the same X-Fal-Object-Lifecycle-Preference', async () => {
+		const { reference, ours } = await bothClients(async (client) => (await client.submit({ endpoint: ENDPOINT, input: VALID_INPUT, storage })).status);
+		expect(ours.requests).toEqual(reference.requests);
+		const sent = [reference.log[0], ours.log[0]].map((entry) => JSON.parse(String(entry.headers['x-fal-object-lifecycle-preference'])));
+		expect(sent).toEqual([expected, expected]);
+		// Only the expiry: the same JSON without the ACL.
+		const expiryOnly = await bothClients(async (client) => (await client.submit({ endpoint: ENDPOINT, input: VALID_INPUT, storage: { expiresInSeconds: 60 } })).status);
+		expect(expiryOnly.ours.log[0].headers['x-fal-object-lifecycle-preference']).toBe(expiryOnly.reference.log[0].headers['x-fal-object-lifecycle-preference']);
+	});
+
+	test("an upload's initiate carries the file's own lifecycle as X-Fal-Object-Lifecycle, as fal-js sends it", async () => {
+		const { reference, ours } = await bothClients(async (client) => await client.upload(SAMPLE_FILE, 'sample.mp4', 'video/mp4', storage));
+		expect(ours.requests).toEqual(reference.requests);
+		const [referenceInitiate, ourInitiate] = [reference.log[0], ours.log[0]];
+		expect(JSON.parse(String(ourInitiate.headers['x-fal-object-lifecycle']))).toEqual(expected);
+		expect(ourInitiate.headers['x-fal-object-lifecycle']).toBe(referenceInitiate.headers['x-fal-object-lifecycle']);
+		// Deliberate: we also send it under the -Preference name, as fal's Python client does.
+		expect(referenceInitiate.headers['x-fal-object-lifecycle-preference']).toBeUndefined();
+		expect(ourInitiate.headers['x-fal-object-lifecycle-preference']).toBe(ourInitiate.headers['x-fal-object-lifecycle']);
+	});
+});
+
 describe("fal's errors", () => {
 	test('401: a wrong key is refused once, not retried', async () => {
 		const { reference, ours } = await exchangeWithKey('wrong-key-000000');
