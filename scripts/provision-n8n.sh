@@ -1,18 +1,35 @@
 #!/usr/bin/env bash
-# Provisions Node 24 and a pinned n8n 2.x into a cache outside the repository, the way
-# ../shared/docs/real-n8n.md measured it: n8n 2.x needs Node >= 24 (taken from the npm registry),
-# installs only with --ignore-scripts (the Kafka client's install script downloads a binary),
-# and then needs sqlite3 compiled (N-API, so Node 20's headers are fine).
+# Provisions a pinned n8n and the Node it runs on into a cache outside the repository, the way
+# ../shared/docs/real-n8n.md measured it: n8n 2.x needs Node >= 24, the 1.x line Node 22 (both taken
+# from the npm registry); n8n installs only with --ignore-scripts (the Kafka client's install script
+# downloads a binary), and then the native modules without a prebuilt binary for that Node
+# (sqlite3; isolated-vm on 1.x) are compiled.
+# Which n8n and which Node: scripts/n8n-versions.json, one line per n8n line (2.x, 1.x). Pick a line
+# with SEEDANCE_N8N_LINE (default: the file's first); SEEDANCE_N8N_VERSION/SEEDANCE_NODE_VERSION
+# override the file for a one-off try.
 # A cache is trusted only after it proves itself: the provisioned Node runs, and from n8n's folder it
 # loads the native modules n8n needs at start (sqlite3, isolated-vm) and runs `n8n --version`.
 # A cache that fails the check (even one marked complete) is repaired, then reinstalled if that fails.
 # Prints the paths of the node binary and the n8n entry point on its last two lines.
 set -euo pipefail
 
-NODE_VERSION="${SEEDANCE_NODE_VERSION:-24.9.0}"
-N8N_VERSION="${SEEDANCE_N8N_VERSION:-2.41.1}"
+versions_file="$(cd "$(dirname "$0")" && pwd)/n8n-versions.json"
+# line, n8n version, Node version, npm overrides (JSON) of the chosen line, one per output line.
+mapfile -t line_setting < <(node -e '
+  const versions = require(process.argv[1]);
+  const lines = Object.keys(versions).filter((key) => key !== "//");
+  const line = process.argv[2] || lines[0];
+  const entry = versions[line];
+  if (!entry) { console.error(`[provision] no n8n line "${line}" in ${process.argv[1]} (lines: ${lines.join(", ")})`); process.exit(1); }
+  console.log(line); console.log(entry.n8n); console.log(entry.node); console.log(JSON.stringify(entry.overrides ?? {}));
+' "$versions_file" "${SEEDANCE_N8N_LINE:-}")
+[ "${#line_setting[@]}" -eq 4 ] || exit 1
+N8N_LINE="${line_setting[0]}"
+N8N_VERSION="${SEEDANCE_N8N_VERSION:-${line_setting[1]}}"
+NODE_VERSION="${SEEDANCE_NODE_VERSION:-${line_setting[2]}}"
+N8N_OVERRIDES="${line_setting[3]}"
 CACHE_DIR="${SEEDANCE_CACHE_DIR:-$HOME/.cache/n8n-nodes-seedance}"
-# Packages in n8n 2.41.1's dependency tree: the progress line's "of about".
+# Packages in n8n's dependency tree (2.41.1: 2450, 1.123.81: about 2300): the progress line's "of about".
 N8N_PACKAGES_EXPECTED=2450
 PROGRESS_EVERY_S="${SEEDANCE_PROGRESS_EVERY_S:-5}"
 
@@ -27,6 +44,15 @@ unset npm_config_ignore_scripts npm_config_local_prefix
 
 script_started=$SECONDS
 log() { printf '[provision] %s\n' "$*" >&2; }
+
+# One provisioner per n8n version at a time: two that find the same cache incomplete would both
+# delete and reinstall it, each under the other's feet (seen with parallel test runs).
+mkdir -p "$CACHE_DIR"
+exec 9>"$CACHE_DIR/n8n-$N8N_VERSION.lock"
+if ! flock -n 9; then
+  log "another provisioning of n8n $N8N_VERSION is running: waiting for it"
+  flock 9
+fi
 elapsed() { local s=$((SECONDS - $1)); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
 
 # Runs "$@" in the background and prints a line every few seconds while it runs: elapsed time and
@@ -53,21 +79,31 @@ n8n_install_progress() {
   manifests=$(grep -c '^npm http fetch GET' "$npm_log" 2>/dev/null || true)
   tarballs=$(grep -c '\.tgz' "$npm_log" 2>/dev/null || true)
   if [ "${tarballs:-0}" -eq 0 ]; then
-    echo "resolving: ${manifests:-0} of about $N8N_PACKAGES_EXPECTED package manifests read; next: fetching and unpacking the packages, then compiling sqlite3 (about a minute)"
+    echo "resolving: ${manifests:-0} of about $N8N_PACKAGES_EXPECTED package manifests read; next: fetching and unpacking the packages, then compiling native modules (a minute or more)"
   else
-    echo "${tarballs} of about $N8N_PACKAGES_EXPECTED packages fetched and unpacking; next: compiling sqlite3 (about a minute)"
+    echo "${tarballs} of about $N8N_PACKAGES_EXPECTED packages fetched and unpacking; next: compiling native modules (a minute or more)"
   fi
 }
-sqlite_progress() { echo "compiling sqlite3 with node-gyp; next: checking that n8n starts"; }
+native_progress() { echo "compiling $(native_to_build | tr '\n' ' ')with node-gyp; next: checking that n8n starts"; }
+
+NATIVE_MODULES="sqlite3 isolated-vm"
+# The native modules n8n needs at start that do not load with the provisioned Node, one a line.
+native_to_build() {
+  [ -d "$n8n_dir/node_modules/n8n" ] || return 0
+  (cd "$n8n_dir/node_modules/n8n" && "$node_bin" -e '
+    for (const name of process.argv.slice(1)) {
+      try { require(name); } catch (error) { console.log(name); }
+    }' $NATIVE_MODULES 2>/dev/null) || true
+}
 
 # What n8n needs at start, run with the provisioned Node from n8n's own folder. Prints why it fails.
 n8n_check() {
   [ -f "$n8n_bin" ] || { echo "n8n is not installed"; return 1; }
   local out
   out=$(cd "$n8n_dir/node_modules/n8n" && "$node_bin" -e '
-    for (const name of ["sqlite3", "isolated-vm"]) {
+    for (const name of process.argv.slice(1)) {
       try { require(name); } catch (error) { console.log(`${name} does not load: ${error.message.split("\n")[0]}`); process.exit(1); }
-    }' 2>&1) || { echo "$out"; return 1; }
+    }' $NATIVE_MODULES 2>&1) || { echo "$out"; return 1; }
   local folder status=0
   folder=$(mktemp -d)
   out=$(cd "$n8n_dir" && N8N_USER_FOLDER="$folder" "$node_bin" "$n8n_bin" --version 2>&1) || status=$?
@@ -76,9 +112,15 @@ n8n_check() {
   [ "$(echo "$out" | tail -1)" = "$N8N_VERSION" ] || { echo "\`n8n --version\` printed: $out"; return 1; }
 }
 
-rebuild_sqlite3() {
+# Compiles (with the provisioned Node first on PATH, so node-gyp builds for it) the native modules
+# that do not load: sqlite3 on every line; isolated-vm on 1.x (2.x ships prebuilt binaries).
+rebuild_native() {
+  local modules
+  modules=$(native_to_build | tr '\n' ' ')
+  [ -n "${modules// }" ] || return 0
+  # shellcheck disable=SC2086
   (cd "$n8n_dir" && PATH="$(dirname "$node_bin"):$PATH" \
-    npm rebuild sqlite3 --ignore-scripts=false --foreground-scripts=false --loglevel=error >&2)
+    npm rebuild $modules --ignore-scripts=false --foreground-scripts=false --loglevel=error >&2)
 }
 
 # npm's own output goes to $npm_log, where n8n_install_progress counts what it fetched.
@@ -88,16 +130,16 @@ npm_install_n8n() {
 }
 
 install_n8n() {
-  log "installing n8n $N8N_VERSION into $n8n_dir (once; 4-12 minutes, progress every ${PROGRESS_EVERY_S} s)"
+  log "installing n8n $N8N_VERSION (line $N8N_LINE, Node $NODE_VERSION) into $n8n_dir (once; 4-12 minutes, progress every ${PROGRESS_EVERY_S} s)"
   rm -rf "$n8n_dir" && mkdir -p "$n8n_dir"
-  echo '{"name":"n8n-runtime","private":true}' > "$n8n_dir/package.json"
+  echo "{\"name\":\"n8n-runtime\",\"private\":true,\"overrides\":$N8N_OVERRIDES}" > "$n8n_dir/package.json"
   npm_log="$CACHE_DIR/n8n-$N8N_VERSION.install.log"
   with_heartbeat "n8n install" n8n_install_progress npm_install_n8n \
     || { grep -v '^npm http ' "$npm_log" | tail -30 >&2; log "npm install of n8n failed (full log: $npm_log)"; return 1; }
   grep -v '^npm http ' "$npm_log" | grep -v '^$' | sed 's/^/[provision] npm: /' >&2 || true
   rm -f "$npm_log"
-  log "compiling sqlite3 for n8n's database (about a minute)"
-  with_heartbeat "sqlite3 compile" sqlite_progress rebuild_sqlite3
+  log "compiling the native modules without a prebuilt binary for Node $NODE_VERSION: $(native_to_build | tr '\n' ' ')(a minute or more each)"
+  with_heartbeat "native compile" native_progress rebuild_native
 }
 
 if ! { [ -x "$node_bin" ] && "$node_bin" --version >/dev/null 2>&1; }; then
@@ -123,8 +165,8 @@ fi
 
 if [ ! -f "$n8n_dir/.complete" ]; then
   if [ -d "$n8n_dir/node_modules/n8n" ] && [ -d "$n8n_dir/node_modules/sqlite3" ]; then
-    log "rebuilding sqlite3 in the existing install (about a minute)"
-    with_heartbeat "sqlite3 compile" sqlite_progress rebuild_sqlite3 || true
+    log "rebuilding $(native_to_build | tr '\n' ' ')in the existing install (a minute or more)"
+    with_heartbeat "native compile" native_progress rebuild_native || true
   fi
   if ! problem=$(n8n_check); then
     [ -d "$n8n_dir/node_modules" ] && log "the existing install cannot be repaired ($problem): reinstalling"

@@ -52,14 +52,33 @@ function run(command, args, { cwd = ROOT, env = process.env, echo = false, input
 	});
 }
 
-/** Installs (once, cached) Node 24 and n8n; returns their paths. Progress goes to stderr. */
-async function provision({ echo = true } = {}) {
-	const { stdout } = await run('bash', [path.join(ROOT, 'scripts', 'provision-n8n.sh')], { echo });
+/**
+ * The n8n lines the package is tested on (scripts/n8n-versions.json: line → { n8n, node }), the
+ * default first. SEEDANCE_N8N_LINE picks one for `npm start` and the e2e tests.
+ */
+const N8N_LINES = Object.fromEntries(
+	Object.entries(require(path.join(ROOT, 'scripts', 'n8n-versions.json'))).filter(([line]) => line !== '//'),
+);
+
+/** Installs (once, cached) n8n of `line` and its Node; returns their paths. Progress goes to stderr. */
+async function provision({ echo = true, line = process.env.SEEDANCE_N8N_LINE } = {}) {
+	const env = line ? { ...process.env, SEEDANCE_N8N_LINE: line } : process.env;
+	const { stdout } = await run('bash', [path.join(ROOT, 'scripts', 'provision-n8n.sh')], { echo, env });
 	const [nodeBin, n8nBin] = stdout.trim().split('\n').slice(-2);
 	if (!fs.existsSync(nodeBin) || !fs.existsSync(n8nBin)) {
 		throw new Error(`provision-n8n.sh printed paths that do not exist: ${nodeBin}, ${n8nBin}`);
 	}
-	return { nodeBin, n8nBin };
+	return { nodeBin, n8nBin, version: n8nVersionOf(n8nBin) };
+}
+
+/** The version of the n8n whose entry point is `n8nBin` (…/node_modules/n8n/bin/n8n). */
+function n8nVersionOf(n8nBin) {
+	return JSON.parse(fs.readFileSync(path.join(path.dirname(n8nBin), '..', 'package.json'), 'utf8')).version;
+}
+
+/** n8n's major version: 1 for the 1.x LTS line, 2 for 2.x. */
+function n8nMajorOf(n8nBin) {
+	return Number(n8nVersionOf(n8nBin).split('.')[0]);
 }
 
 /** `npm pack`s the built package (dist must exist) into destDir; returns the tarball's path. */
@@ -120,6 +139,9 @@ function hashPassword(n8nBin, password) {
  * n8n 2.41 has no "user management disabled" switch any more; it creates (and keeps in sync) an
  * owner from N8N_INSTANCE_OWNER_* when N8N_INSTANCE_OWNER_MANAGED_BY_ENV=true
  * (dist/instance-settings-loader/loaders/owner.instance-settings-loader.js), password as bcrypt hash.
+ * n8n 1.x knows neither those nor the module list (it refuses N8N_DISABLED_MODULES=mcp-registry:
+ * "Unknown module"); its owner is set up through the REST API (`setUpOwner`), and its binary data
+ * defaults to memory, so it is told to use the filesystem as 2.x does.
  */
 function n8nEnv({ userFolder, n8nBin, port, hermetic = false, extra = {} }) {
 	const env = { ...process.env };
@@ -143,15 +165,35 @@ function n8nEnv({ userFolder, n8nBin, port, hermetic = false, extra = {} }) {
 		N8N_RUNNERS_MODE: 'internal',
 		// `n8n execute` prints the execution through the logger at level info.
 		N8N_LOG_LEVEL: 'info',
-		// Fetches an MCP server list from api.n8n.io every start; offline that only logs stack traces.
-		N8N_DISABLED_MODULES: 'mcp-registry',
-		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
-		N8N_INSTANCE_OWNER_EMAIL: DEMO_OWNER.email,
-		N8N_INSTANCE_OWNER_FIRST_NAME: DEMO_OWNER.firstName,
-		N8N_INSTANCE_OWNER_LAST_NAME: DEMO_OWNER.lastName,
-		N8N_INSTANCE_OWNER_PASSWORD_HASH: hashPassword(n8nBin, DEMO_OWNER.password),
+		...(n8nMajorOf(n8nBin) >= 2
+			? {
+					// Fetches an MCP server list from api.n8n.io every start; offline that only logs stack traces.
+					N8N_DISABLED_MODULES: 'mcp-registry',
+					N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+					N8N_INSTANCE_OWNER_EMAIL: DEMO_OWNER.email,
+					N8N_INSTANCE_OWNER_FIRST_NAME: DEMO_OWNER.firstName,
+					N8N_INSTANCE_OWNER_LAST_NAME: DEMO_OWNER.lastName,
+					N8N_INSTANCE_OWNER_PASSWORD_HASH: hashPassword(n8nBin, DEMO_OWNER.password),
+				}
+			: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' }),
 		...extra,
 	};
+}
+
+/**
+ * n8n 1.x: claims the instance for the demo owner (POST /rest/owner/setup, what its setup screen
+ * sends) unless already done. n8n 2.x sets the owner up from the environment (`n8nEnv`).
+ */
+async function setUpOwner(baseUrl, n8nBin) {
+	if (n8nMajorOf(n8nBin) >= 2) return;
+	await waitForN8nReady(baseUrl, n8nBin);
+	const response = await fetch(`${baseUrl}/rest/owner/setup`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ email: DEMO_OWNER.email, firstName: DEMO_OWNER.firstName, lastName: DEMO_OWNER.lastName, password: DEMO_OWNER.password }),
+	});
+	const text = await response.text();
+	if (!response.ok && !/already setup/i.test(text)) throw new Error(`owner setup failed: ${response.status} ${text.slice(0, 300)}`);
 }
 
 /**
@@ -249,6 +291,17 @@ async function waitForHttpOk(url, { timeoutMs = 120000, isAlive = () => true } =
 	}
 }
 
+/**
+ * Waits until `n8n start` at baseUrl serves its REST API and webhooks. n8n 2.x answers
+ * /healthz/readiness only then; n8n 1.x answers it as soon as the database is up, some seconds
+ * before it registers its routes (404 "Cannot POST /rest/…" in between), so there /rest/settings
+ * (no login needed) is asked too.
+ */
+async function waitForN8nReady(baseUrl, n8nBin, { timeoutMs = 120000, isAlive } = {}) {
+	await waitForHttpOk(`${baseUrl}/healthz/readiness`, { timeoutMs, isAlive });
+	if (n8nMajorOf(n8nBin) < 2) await waitForHttpOk(`${baseUrl}/rest/settings`, { timeoutMs, isAlive });
+}
+
 /** Asks the OS for a free TCP port on 127.0.0.1. */
 function freePort() {
 	const net = require('node:net');
@@ -269,8 +322,12 @@ module.exports = {
 	NODE_TYPE,
 	CREDENTIAL_TYPE,
 	DEMO_OWNER,
+	N8N_LINES,
 	run,
 	provision,
+	n8nVersionOf,
+	n8nMajorOf,
+	setUpOwner,
 	packPackage,
 	installPackage,
 	hashPassword,
@@ -284,5 +341,6 @@ module.exports = {
 	n8nImport,
 	makePrivateN8nFolder,
 	waitForHttpOk,
+	waitForN8nReady,
 	freePort,
 };

@@ -58,7 +58,8 @@ async function pollStatus(statusUrl: string, timeoutMs = 30000): Promise<string>
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const status = (await (await fetch(statusUrl)).text()).trim();
-		if (!['new', 'running'].includes(status) || Date.now() > deadline) return status;
+		// n8n 1.x answers "waiting" for a moment before "form-waiting"; the form page keeps polling through it too.
+		if (!['new', 'running', 'waiting'].includes(status) || Date.now() > deadline) return status;
 		await new Promise((resolve) => setTimeout(resolve, 200));
 	}
 }

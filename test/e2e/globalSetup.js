@@ -1,6 +1,7 @@
 'use strict';
 /**
- * Once per `npm run e2e`: provisions Node 24 + n8n (cached), packs the built package, and prepares a
+ * Once per `npm run e2e`: provisions n8n and its Node (cached; the line SEEDANCE_N8N_LINE names,
+ * default the first of scripts/n8n-versions.json), packs the built package, and prepares a
  * template n8n user folder with the package installed and the database migrated. Each test suite
  * copies the template (a fresh n8n in a second instead of ten). Paths reach the tests through env.
  */
@@ -16,7 +17,7 @@ module.exports = async function globalSetup() {
 	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'seedance-e2e-'));
 	// Deleted by globalTeardown, or by the watchdog if the run is killed (a bench piped into `head`).
 	if (!process.env.SEEDANCE_E2E_KEEP) removeOnExit(workDir);
-	const { nodeBin, n8nBin } = await local.provision({ echo: true });
+	const { nodeBin, n8nBin, version } = await local.provision({ echo: true });
 	const tarball = await local.packPackage(workDir);
 	const templateFolder = path.join(workDir, 'template');
 	await local.installPackage(tarball, templateFolder);
@@ -28,6 +29,7 @@ module.exports = async function globalSetup() {
 		SEEDANCE_E2E_TEMPLATE: templateFolder,
 		SEEDANCE_E2E_NODE_BIN: nodeBin,
 		SEEDANCE_E2E_N8N_BIN: n8nBin,
+		SEEDANCE_E2E_N8N_VERSION: version,
 	});
-	process.stderr.write(`\n[e2e] n8n ready to copy in ${((Date.now() - started) / 1000).toFixed(1)} s (${workDir})\n`);
+	process.stderr.write(`\n[e2e] n8n ${version} ready to copy in ${((Date.now() - started) / 1000).toFixed(1)} s (${workDir})\n`);
 };

@@ -1,5 +1,5 @@
 /**
- * A real n8n 2.41.1 for end-to-end tests: a copy of the template user folder that globalSetup.js
+ * A real n8n (2.x or the 1.x LTS line: scripts/n8n-versions.json) for end-to-end tests: a copy of the template user folder that globalSetup.js
  * prepared (our packed package installed as a community package, database migrated), driven through
  * n8n's own CLI (`import:credentials`, `import:workflow`, `execute --rawOutput`) or `n8n start`.
  */
@@ -16,6 +16,16 @@ export const NODE_TYPE: string = local.NODE_TYPE;
 export const CREDENTIAL_TYPE_NAME: string = local.CREDENTIAL_TYPE;
 export const DEMO_OWNER: { email: string; password: string } = local.DEMO_OWNER;
 export const EXAMPLES_DIR = path.join(local.ROOT as string, 'examples');
+
+/** The version of the n8n these tests run in (globalSetup.js provisioned it), e.g. "1.123.81". */
+export function n8nVersion(): string {
+	return requireEnv('SEEDANCE_E2E_N8N_VERSION');
+}
+
+/** 1 on the 1.x LTS line, 2 on 2.x. */
+export function n8nMajor(): number {
+	return Number(n8nVersion().split('.')[0]);
+}
 
 export interface BinaryRef {
 	mimeType: string;
@@ -101,7 +111,8 @@ export class N8nInstance {
 		if (!binary.id) throw new Error(`binary ${binary.fileName ?? ''} is stored inline, not on disk`);
 		const [mode, relativePath] = binary.id.split(':', 2);
 		if (mode !== 'filesystem-v2' && mode !== 'filesystem') throw new Error(`unexpected binary mode ${mode}`);
-		return path.join(this.userFolder, '.n8n', 'storage', relativePath);
+		// n8n 1.x keeps it under ~/.n8n/binaryData (n8n 3.0's change list: "becomes ~/.n8n/storage").
+		return path.join(this.userFolder, '.n8n', n8nMajor() < 2 ? 'binaryData' : 'storage', relativePath);
 	}
 
 	/** `n8n start` on a free port; resolves with its base URL once /healthz answers. */
@@ -116,7 +127,7 @@ export class N8nInstance {
 		server.stderr?.on('data', (chunk) => (log += chunk));
 		const baseUrl = `http://127.0.0.1:${port}`;
 		try {
-			await local.waitForHttpOk(`${baseUrl}/healthz/readiness`, { timeoutMs: 120000, isAlive: () => server.exitCode === null });
+			await local.waitForN8nReady(baseUrl, this.ctx.n8nBin, { timeoutMs: 120000, isAlive: () => server.exitCode === null });
 		} catch (error) {
 			throw new Error(`${(error as Error).message}\n${log.slice(-3000)}`);
 		}
@@ -148,8 +159,12 @@ export function readExample(fileName: string): WorkflowJson {
 	return JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, fileName), 'utf8')) as WorkflowJson;
 }
 
-/** Logs in as the env-managed owner; returns headers that authenticate later requests. */
+/**
+ * Logs in as the demo owner (env-managed on 2.x, set up through the REST API on 1.x); returns
+ * headers that authenticate later requests.
+ */
 export async function login(baseUrl: string): Promise<Record<string, string>> {
+	await local.setUpOwner(baseUrl, requireEnv('SEEDANCE_E2E_N8N_BIN'));
 	// n8n binds the session cookie to a browser id sent as a header (auth.service.js validateBrowserId).
 	const browserId = 'seedance-e2e';
 	const response = await fetch(`${baseUrl}/rest/login`, {

@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 
-import type { BinaryRef, Execution } from './n8nInstance';
+import { n8nMajor, type BinaryRef, type Execution } from './n8nInstance';
 
 export interface ExecutionSummary {
 	id: string;
@@ -46,7 +46,8 @@ export class RestClient {
 	}
 
 	/**
-	 * Publishes (activates) the workflow's current version, as the editor's Publish button does
+	 * Publishes (activates) the workflow's current version, as the editor's Publish button (n8n 1.x:
+	 * the Active switch) does
 	 * (POST /rest/workflows/:id/activate), and waits until its triggers are live. n8n 2.41 answers
 	 * the POST before registering the production webhooks: an outbox consumer does that moments
 	 * later (a request in between gets 404 "webhook is not registered"), reported by
@@ -54,7 +55,12 @@ export class RestClient {
 	 */
 	async publishWorkflow(workflowId: string, timeoutMs = 30000): Promise<void> {
 		const { versionId } = await this.get<{ versionId: string }>(`/rest/workflows/${workflowId}`);
-		await this.request('POST', `/rest/workflows/${workflowId}/activate`, { versionId });
+		const activated = await this.request<{ active?: boolean }>('POST', `/rest/workflows/${workflowId}/activate`, { versionId });
+		// n8n 1.x registers the webhooks before it answers, and has no publication status.
+		if (n8nMajor() < 2) {
+			if (activated.active !== true) throw new Error(`activating workflow ${workflowId}: ${JSON.stringify(activated).slice(0, 500)}`);
+			return;
+		}
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const publication = await this.get<{ status: string; liveVersionId: string | null; triggers: unknown[] }>(

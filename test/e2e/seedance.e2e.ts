@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { N8nInstance, NODE_TYPE, outputOf, readExample, type WorkflowJson } from './n8nInstance';
+import { IMAGE_URLS, seedanceWorkflow as workflowWith } from './executeWorkflow';
+import { N8nInstance, NODE_TYPE, outputOf, readExample } from './n8nInstance';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startFakeFal } = require('../fake-fal');
@@ -14,39 +15,8 @@ const { startFakeFal } = require('../fake-fal');
 const SECRET_KEY = 'e2e-secret-key-5f0c1d2e:do-not-print-me';
 const CREDENTIAL = { id: 'falE2eCredential', name: 'Fal (fake)' };
 const SAMPLE_VIDEO = path.join(__dirname, '..', 'fake-fal', 'fixtures', 'sample.mp4');
-const IMAGE_URLS = [
-	'https://upload.wikimedia.org/wikipedia/commons/3/3a/Cat03.jpg',
-	'https://upload.wikimedia.org/wikipedia/commons/a/a7/Camponotus_flavomarginatus_ant.jpg',
-];
 
-/** Manual Trigger → Code (one item per prompt) → Seedance, with the given node settings. */
-function seedanceWorkflow(id: string, prompts: string[], seedance: Record<string, unknown> = {}): WorkflowJson {
-	const items = prompts.map((prompt, index) => ({ json: { prompt, imageUrl: IMAGE_URLS[index % IMAGE_URLS.length] } }));
-	return {
-		id,
-		name: id,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{ id: 'n1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ id: 'n2', name: 'Images', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: `return ${JSON.stringify(items)};` } },
-			{
-				id: 'n3',
-				name: 'Seedance',
-				type: NODE_TYPE,
-				typeVersion: 1,
-				position: [400, 0],
-				credentials: { falApi: CREDENTIAL },
-				parameters: { operation: 'generate', prompt: '={{ $json.prompt }}', imageSource: 'url', imageUrl: '={{ $json.imageUrl }}', duration: '5', options: { concurrency: 2 } },
-				...seedance,
-			},
-		],
-		connections: {
-			Start: { main: [[{ node: 'Images', type: 'main', index: 0 }]] },
-			Images: { main: [[{ node: 'Seedance', type: 'main', index: 0 }]] },
-		},
-	};
-}
+const seedanceWorkflow = (id: string, prompts: string[], seedance: Record<string, unknown> = {}) => workflowWith(id, prompts, CREDENTIAL, seedance);
 
 describe('Seedance in a real n8n (n8n execute)', () => {
 	let fake: { url: string; close(): Promise<void> };

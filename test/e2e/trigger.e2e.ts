@@ -41,7 +41,19 @@ function triggerWorkflow(jwksUrl: string): WorkflowJson {
 				credentials: { falApi: CREDENTIAL },
 				parameters: { options: { jwksUrl } },
 			},
-			{ id: 't2', name: 'Video arrived', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
+			// What a user's next node does with the video (an upload): reads its bytes, outputs JSON. A
+			// node that passed the binary on would also trip n8n 1.x, which moves a webhook run's
+			// binary files out of executions/temp once per node that shows them, racing itself.
+			{
+				id: 't2',
+				name: 'Video arrived',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [220, 0],
+				parameters: {
+					jsCode: "const bytes = await this.helpers.getBinaryDataBuffer(0, 'data');\nreturn [{ json: { size: bytes.length, head: bytes.subarray(0, 64).toString('base64') } }];",
+				},
+			},
 		],
 		connections: { 'Seedance Trigger': { main: [[{ node: 'Video arrived', type: 'main', index: 0 }]] } },
 	};
@@ -122,7 +134,9 @@ describe('Seedance Trigger in n8n start (production webhook)', () => {
 		// The trigger downloaded the MP4 from fal's CDN into n8n's binary store.
 		expect(fake.requests('download').map((entry: { path: string }) => entry.path)).toContain(`/files/${requestId}.mp4`);
 		expect((await rest.binaryBytes(item.binary!.data)).equals(SAMPLE_VIDEO)).toBe(true);
-		expect(runData['Video arrived'][0].data!.main[0]).toHaveLength(1);
+		expect(runData['Video arrived'][0].data!.main[0].map((next) => next.json)).toEqual([
+			{ size: SAMPLE_VIDEO.length, head: SAMPLE_VIDEO.subarray(0, 64).toString('base64') },
+		]);
 	});
 
 	it.each([

@@ -39,6 +39,16 @@ describe('errors', () => {
 		expect(connectionErrorOf(new Error('something else'))).toBeUndefined();
 	});
 
+	test("n8n 1.x's NodeApiError (no cause; the code in httpCode, the original message in messages) still reads as a connection failure", () => {
+		// n8n-workflow 1.x's NodeApiError for an axios ECONNRESET, as httpRequestWithAuthentication throws it.
+		const reset = { name: 'NodeApiError', message: 'The connection to the server was closed unexpectedly, perhaps it is offline.', httpCode: 'ECONNRESET', messages: ['socket hang up'] };
+		expect(connectionErrorOf(reset)).toMatchObject({ code: 'ECONNRESET', cause: new Error('connection closed unexpectedly') });
+		const refused = { name: 'NodeApiError', message: 'The service refused the connection', httpCode: 'ECONNREFUSED', messages: ['connect ECONNREFUSED 127.0.0.1:9'] };
+		expect(connectionErrorOf(refused)).toMatchObject({ code: 'ECONNREFUSED', cause: new Error('connection refused (127.0.0.1:9)') });
+		expect(connectionErrorOf({ name: 'NodeApiError', message: 'canceled', httpCode: 'ERR_CANCELED', messages: ['canceled'] })).toBeUndefined();
+		expect(connectionErrorOf({ name: 'NodeApiError', message: 'Bad request', httpCode: '400' })).toBeUndefined();
+	});
+
 	test('the user reads what went wrong and where, without the raw code', () => {
 		expect(describeConnectionProblem('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:9')).toBe('connection refused (127.0.0.1:9)');
 		expect(describeConnectionProblem('ENOTFOUND', 'getaddrinfo ENOTFOUND queue.fal.run')).toBe('host not found');

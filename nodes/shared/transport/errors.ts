@@ -116,6 +116,18 @@ interface ErrorLike {
 	cause?: unknown;
 	/** Where a NodeApiError keeps what it wraps when that is not an `Error` of its realm. */
 	errorResponse?: unknown;
+	/**
+	 * n8n 1.x: the NodeApiError that `httpRequestWithAuthentication` throws loses its `cause` (a
+	 * class field resets it) and keeps only the axios error's code here, its message in `messages`.
+	 */
+	httpCode?: unknown;
+	messages?: unknown;
+}
+
+const CANCELLED_CODES = new Set(['ERR_CANCELED', 'ABORT_ERR']);
+
+function originalMessage(messages: unknown, fallback: string): string {
+	return Array.isArray(messages) && typeof messages[0] === 'string' ? messages[0] : fallback;
 }
 
 /**
@@ -129,13 +141,17 @@ export function connectionErrorOf(error: unknown, timeoutMs?: number): FalConnec
 	let hangUp: string | undefined;
 	while (typeof current === 'object' && current !== null && !seen.has(current)) {
 		seen.add(current);
-		const { name, code, message, cause, errorResponse } = current as ErrorLike;
-		if (name === 'AbortError' || name === 'CanceledError' || code === 'ERR_CANCELED') return undefined;
-		if (typeof message === 'string' && AXIOS_TIMEOUT.test(message)) {
+		const { name, code, message, cause, errorResponse, httpCode, messages } = current as ErrorLike;
+		if (name === 'AbortError' || name === 'CanceledError' || CANCELLED_CODES.has(String(code)) || CANCELLED_CODES.has(String(httpCode))) return undefined;
+		// n8n 1.x rewrites the message of a timeout ("The connection was aborted…"); `messages` keeps axios's.
+		if ([message, originalMessage(messages, '')].some((text) => typeof text === 'string' && AXIOS_TIMEOUT.test(text))) {
 			return new FalConnectionError('ETIMEDOUT', timeoutMs ? `no answer within ${timeoutMs / 1000} s` : message);
 		}
 		if (typeof code === 'string' && RETRYABLE_CONNECTION_CODES.has(code)) {
 			return new FalConnectionError(code, typeof message === 'string' ? message : code);
+		}
+		if (typeof httpCode === 'string' && RETRYABLE_CONNECTION_CODES.has(httpCode)) {
+			return new FalConnectionError(httpCode, originalMessage(messages, httpCode));
 		}
 		if (typeof message === 'string' && SOCKET_HANG_UP.test(message)) hangUp = message;
 		current = cause ?? errorResponse;

@@ -3,7 +3,7 @@
  * fal-js (retry.ts, queue.ts), plus `Retry-After`, and one deliberate difference: a submit is
  * retried only when fal certainly did not take the job, because a duplicate job is a duplicate bill.
  */
-import { sleep } from 'n8n-workflow';
+import { sleep } from './sleep';
 
 import { FalApiError, FalConnectionError } from './errors';
 

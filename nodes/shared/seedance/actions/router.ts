@@ -65,7 +65,9 @@ export async function route(ctx: IExecuteFunctions, kind: Kind): Promise<INodeEx
 		} catch (error) {
 			const nodeError = toNodeError(node, error, itemIndex, credentials.apiKey, operation.activity);
 			if (ctx.continueOnFail()) {
-				return [{ json: { error: nodeError.message, description: nodeError.description ?? undefined }, pairedItem: { item: itemIndex } }];
+				// `error` on the item is what sends it to the error output under "Continue (using error
+				// output)": n8n-core recognises an error item by it, or by a json of only error/message/details.
+				return [{ json: { error: nodeError.message, description: nodeError.description ?? undefined }, error: nodeError, pairedItem: { item: itemIndex } }];
 			}
 			const requestId = interruptedRequestOf(nodeError);
 			if (firstFailure && requestId) interrupted.push(`${requestId} (item ${itemIndex}: ${nodeError.description ?? nodeError.message})`);

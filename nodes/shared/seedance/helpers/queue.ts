@@ -1,4 +1,4 @@
-import { sleep } from 'n8n-workflow';
+import { sleep } from '../../transport/sleep';
 
 import type { FalTransport, QueueStatus } from '../../transport';
 
