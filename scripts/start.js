@@ -169,10 +169,11 @@ async function main() {
 		isAlive: () => n8n.exitCode === null && n8n.signalCode === null,
 	});
 
+	await local.setUpOwner(`http://127.0.0.1:${port}`, n8nBin);
 	const base = `http://localhost:${port}`;
 	console.log(`
 \x1b[32mn8n is ready\x1b[0m after ${((Date.now() - started) / 1000).toFixed(0)} s:  ${base}
-  Log in as   ${local.DEMO_OWNER.email}  /  ${local.DEMO_OWNER.password}   (local demo owner, made from env vars)
+  Log in as   ${local.DEMO_OWNER.email}  /  ${local.DEMO_OWNER.password}   (local demo owner)
   Credential  "${DEMO_CREDENTIAL.name}" → fake fal at ${fakeUrl} (no real fal calls, no cost)
   Examples:
 ${workflows.map((wf) => `    ${base}/workflow/${wf.id}   ${wf.name}`).join('\n')}

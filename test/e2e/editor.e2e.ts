@@ -16,6 +16,8 @@ import * as path from 'node:path';
 
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 
+import { n8nMajor } from './n8nInstance';
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const local = require('../../scripts/lib/n8n-local');
 
@@ -182,7 +184,11 @@ afterAll(async () => {
 	process.stderr.write(`[browser] screenshots of each step: ${shotsDir}\n`);
 }, 60000);
 
-describe('a new user in the editor of `npm start`', () => {
+// The steps and selectors are the n8n 2.x editor's; on the 1.x line this test is not run (its
+// editor has not been driven here yet: README, "Compatibility").
+const describeInEditor = n8nMajor() >= 2 ? describe : describe.skip;
+
+describeInEditor('a new user in the editor of `npm start`', () => {
 	test('finds Seedance Image-to-Video (and its Text- and Reference-to-Video siblings) in the nodes panel by "Seedance", and by "image to video"', async () => {
 		let panel = await searchNewWorkflow('Seedance');
 		await shot('new-workflow-panel');

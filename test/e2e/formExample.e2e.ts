@@ -65,14 +65,21 @@ async function pollStatus(statusUrl: string, timeoutMs = 30000): Promise<string>
 }
 
 /**
- * The files an n8n 2.41 form ending page (respondWith returnBinary) hands the browser: its script
- * holds `const binaries = "<URI-encoded JSON>"`, [{ data: Buffer-as-JSON, fileName, type }].
+ * The files an n8n form ending page (respondWith returnBinary) hands the browser: its script holds
+ * `const binaries = "<URI-encoded JSON>"`, [{ data: Buffer-as-JSON, fileName, type }] on 2.41, and
+ * one such file as `const binary = "<URI-encoded JSON>"` on 1.x.
  */
 function binariesOfEndingPage(html: string): Array<{ fileName: string; type: string; bytes: Buffer }> {
-	const match = html.match(/const binaries = "([^"]*)"/);
+	const match = html.match(/const binaries = "([^"]*)"/) ?? html.match(/const binary = "([^"]*)"/);
 	if (!match) throw new Error(`no binaries in the form ending page:\n${html.slice(0, 2000)}`);
-	const binaries = JSON.parse(decodeURIComponent(match[1])) as Array<{ data: { type: 'Buffer'; data: number[] }; fileName: string; type: string }>;
-	return binaries.map(({ data, fileName, type }) => ({ fileName, type, bytes: Buffer.from(data.data) }));
+	const parsed = JSON.parse(decodeURIComponent(match[1])) as FileOfPage | FileOfPage[];
+	return (Array.isArray(parsed) ? parsed : [parsed]).map(({ data, fileName, type }) => ({ fileName, type, bytes: Buffer.from(data.data) }));
+}
+
+interface FileOfPage {
+	data: { type: 'Buffer'; data: number[] };
+	fileName: string;
+	type: string;
 }
 
 describe('the form example in n8n start (upload an image, get the MP4)', () => {
