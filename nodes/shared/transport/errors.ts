@@ -144,8 +144,9 @@ export function connectionErrorOf(error: unknown, timeoutMs?: number): FalConnec
 		const { name, code, message, cause, errorResponse, httpCode, messages } = current as ErrorLike;
 		if (name === 'AbortError' || name === 'CanceledError' || CANCELLED_CODES.has(String(code)) || CANCELLED_CODES.has(String(httpCode))) return undefined;
 		// n8n 1.x rewrites the message of a timeout ("The connection was aborted…"); `messages` keeps axios's.
-		if ([message, originalMessage(messages, '')].some((text) => typeof text === 'string' && AXIOS_TIMEOUT.test(text))) {
-			return new FalConnectionError('ETIMEDOUT', timeoutMs ? `no answer within ${timeoutMs / 1000} s` : message);
+		const timeoutText = [message, originalMessage(messages, '')].find((text): text is string => typeof text === 'string' && AXIOS_TIMEOUT.test(text));
+		if (timeoutText !== undefined) {
+			return new FalConnectionError('ETIMEDOUT', timeoutMs ? `no answer within ${timeoutMs / 1000} s` : timeoutText);
 		}
 		if (typeof code === 'string' && RETRYABLE_CONNECTION_CODES.has(code)) {
 			return new FalConnectionError(code, typeof message === 'string' ? message : code);
