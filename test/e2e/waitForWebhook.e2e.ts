@@ -10,7 +10,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 
-import { N8nInstance, login, outputOf, type Execution } from './n8nInstance';
+import { N8nInstance, login, n8nMajor, outputOf, type Execution } from './n8nInstance';
 import { RestClient } from './restClient';
 import { postPrompts, SEEDANCE_NODE, waitForWebhookWorkflow } from './waitForWebhookWorkflow';
 
@@ -93,7 +93,11 @@ async function startRecordingProxy(): Promise<{ url: string; calls: ProxiedCall[
 	};
 }
 
-describe('Submit and Wait for Webhook in n8n start', () => {
+// n8n 1.x cannot fail a waiting node at its time limit, so the node refuses this mode there
+// (test/e2e/n8n1Limits.e2e.ts).
+const describeOn2x = n8nMajor() >= 2 ? describe : describe.skip;
+
+describeOn2x('Submit and Wait for Webhook in n8n start', () => {
 	let fake: Awaited<ReturnType<typeof startFakeFal>>;
 	let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
 	let n8n: N8nInstance;

@@ -16,6 +16,7 @@ import { isPrivateHost } from '../../../transport/privateAddress';
 import { saveWaitState, type WaitingJob, type WaitState } from '../../webhook/waitState';
 import type { ItemContext } from '../types';
 import type { PrepareSubmission } from './submission';
+import { failsWaitingNodeAtTimeLimit } from '../../../n8nRuntime';
 
 /** fal refuses a start timeout of 1 s or less (fal-protocol.md §1). */
 const MIN_START_TIMEOUT_SECONDS = 2;
@@ -108,6 +109,13 @@ async function cancelBatch(ctx: IExecuteFunctions, item: ItemContext, batch: Bat
 
 async function submitItem(item: ItemContext, batch: Batch, prepare: PrepareSubmission): Promise<INodeExecutionData[]> {
 	const { ctx, client, itemIndex, signal, plan } = item;
+	if (!failsWaitingNodeAtTimeLimit()) {
+		throw new InputError(
+			'Mode',
+			'Submit and Wait for Webhook needs n8n 2.0 or newer: this n8n (1.x) would pass the items on unchanged if fal did not call back within the wait timeout',
+			'Use Wait for Completion, or Submit Only with the Seedance Trigger (both work on n8n 1.x), or update n8n.',
+		);
+	}
 	assertWithinVideoCap(plan);
 	const { binaryPropertyName, fileName, returnUrlOnly, queuePriority, allowedDownloadHosts, privateOutputs, signedLinkSeconds, deleteAfterDownload } = readGenerateOptions(ctx, itemIndex);
 	const webhookUrl = readResumeUrl(ctx, itemIndex, batch.usesFal);
