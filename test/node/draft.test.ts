@@ -5,7 +5,7 @@
  */
 import { startFakeFal, type FakeFal } from '../fake-fal';
 import type { Kind } from '../../nodes/shared/schema';
-import { API_KEY, IMAGE_URL, runFamilyNode } from './seedance';
+import { API_KEY, IMAGE_URL, runFamilyNode, lastSubmit } from './seedance';
 
 const V2 = { typeVersion: 2 };
 
@@ -14,11 +14,6 @@ beforeAll(async () => {
 	fake = await startFakeFal({ apiKey: API_KEY, queueMs: 20, jobMs: 60 });
 });
 afterAll(async () => await fake.close());
-
-function lastSubmit() {
-	const [entry] = fake.requests('submit').slice(-1);
-	return { path: entry.path, input: entry.body as Record<string, unknown> };
-}
 
 const MEDIA: Record<Kind, Record<string, unknown>> = {
 	'text-to-video': {},
@@ -32,7 +27,7 @@ describe('Draft (480p Preview) on Seedance 2.5', () => {
 		const result = await runFamilyNode(fake, kind, parameters, V2);
 
 		expect(result.error?.message).toBeUndefined();
-		const { path, input } = lastSubmit();
+		const { path, input } = lastSubmit(fake);
 		expect(path).toBe(`/bytedance/seedance-2.5/${kind}`);
 		// The draft's resolution replaces the Resolution field's 1080p.
 		expect(input).toMatchObject({ resolution: '480p', duration: '5', draft: true });
@@ -53,21 +48,21 @@ describe('Draft (480p Preview) on Seedance 2.5', () => {
 		const completeRun = await runFamilyNode(fake, 'text-to-video', { operation: 'completeDraft', draftId: '={{ $json.draftId }}' }, { ...V2, items: [{ json: draftItem.json }] });
 
 		expect(completeRun.error?.message).toBeUndefined();
-		expect(lastSubmit()).toEqual({ path: '/bytedance/seedance-2.5/draft/complete', input: { draft_id: draftItem.json.draftId } });
+		expect(lastSubmit(fake)).toEqual({ path: '/bytedance/seedance-2.5/draft/complete', input: { draft_id: draftItem.json.draftId } });
 		expect(completeRun.items[0].json).toMatchObject({ completedDraftId: draftItem.json.draftId, resolution: '1080p', status: 'COMPLETED' });
 		expect(fake.jobs.get(String(completeRun.items[0].json.requestId))?.renderedResolution).toBe('1080p');
 	});
 
 	test('without the switch nothing about drafts is sent, and the Resolution field counts again', async () => {
 		const result = await runFamilyNode(fake, 'text-to-video', { operation: 'generate', prompt: 'A kite', duration: '5', resolution: '1080p' }, V2);
-		expect(lastSubmit().input).toEqual({ prompt: 'A kite', resolution: '1080p', duration: '5', aspect_ratio: 'auto', generate_audio: true });
+		expect(lastSubmit(fake).input).toEqual({ prompt: 'A kite', resolution: '1080p', duration: '5', aspect_ratio: 'auto', generate_audio: true });
 		expect(result.items[0].json.draftId).toBeUndefined();
 		expect(result.items[0].json.estimatedCompletionCostUsd).toBeUndefined();
 	});
 
 	test('on Seedance 2.0 a Draft value left in the node is not sent (2.0 has no drafts)', async () => {
 		await runFamilyNode(fake, 'text-to-video', { operation: 'generate', model: '2.0', prompt: 'A kite', draft: true }, V2);
-		const { path, input } = lastSubmit();
+		const { path, input } = lastSubmit(fake);
 		expect(path).toBe('/bytedance/seedance-2.0/fast/text-to-video');
 		expect(input).not.toHaveProperty('draft');
 		expect(input.resolution).toBe('720p');

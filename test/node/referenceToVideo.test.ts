@@ -9,7 +9,7 @@ import path from 'path';
 
 import { startFakeFal, type FakeFal } from '../fake-fal';
 import type { TriggerItem } from '../harness/nodeTypes';
-import { API_KEY, runFamilyNode, SAMPLE_VIDEO, TINY_PNG, videoOfSeconds as longVideo } from './seedance';
+import { API_KEY, runFamilyNode, SAMPLE_VIDEO, TINY_PNG, videoOfSeconds as longVideo, lastSubmit } from './seedance';
 
 const MP3 = readFileSync(path.join(__dirname, '../media/fixtures/tone-1.5s.mp3'));
 const FLAC = readFileSync(path.join(__dirname, '../media/fixtures/tone.flac'));
@@ -42,11 +42,6 @@ function productItem(): TriggerItem {
 	};
 }
 
-function lastSubmit() {
-	const [entry] = fake.requests('submit').slice(-1);
-	return { path: entry.path, input: entry.body as Record<string, unknown> };
-}
-
 function uploadedBytes(url: unknown): Buffer | undefined {
 	return [...fake.uploads.values()].find((upload) => upload.fileUrl === url)?.bytes;
 }
@@ -68,7 +63,7 @@ test('named binary properties are checked, uploaded in order and sent as image_u
 	);
 
 	expect(result.status).toBe('success');
-	const { path: endpointPath, input } = lastSubmit();
+	const { path: endpointPath, input } = lastSubmit(fake);
 	expect(endpointPath).toBe('/bytedance/seedance-2.0/fast/reference-to-video');
 	const images = input.image_urls as string[];
 	expect(images).toHaveLength(2);
@@ -88,7 +83,7 @@ test('"All binaries of the item" takes every binary of each type, in the item\'s
 		generate({ referenceImageSource: 'allBinaries', referenceAudioSource: 'allBinaries', prompt: 'The bottle @Image1 and the logo @Image2, music @Audio1' }),
 		{ items: [productItem()] },
 	);
-	const { input } = lastSubmit();
+	const { input } = lastSubmit(fake);
 	const names = (input.image_urls as string[]).map((url) => [...fake.uploads.values()].find((upload) => upload.fileUrl === url)?.fileName);
 	expect(names).toEqual(['product.png', 'logo.png']);
 	expect(input.audio_urls).toHaveLength(1);
@@ -107,7 +102,7 @@ test('URLs (one per line, or a list from an expression) go to fal as they are, a
 			prompt: 'The bottle @Image1 spins like @Video1 with @Image2',
 		}),
 	);
-	expect(lastSubmit().input).toMatchObject({
+	expect(lastSubmit(fake).input).toMatchObject({
 		image_urls: ['https://cdn.example.com/bottle.png', 'https://cdn.example.com/logo.png'],
 		video_urls: ['https://cdn.example.com/spin.mp4'],
 	});

@@ -28,6 +28,12 @@ export function videoOfSeconds(seconds: number): Buffer {
 	return bytes;
 }
 
+/** The path and body of the last generation request the fake fal received. */
+export function lastSubmit(fake: FakeFal): { path: string; input: Record<string, unknown> } {
+	const [entry] = fake.requests('submit').slice(-1);
+	return { path: entry.path, input: entry.body as Record<string, unknown> };
+}
+
 export function generateParameters(overrides: INodeParameters = {}): INodeParameters {
 	return {
 		operation: 'generate',

@@ -8,7 +8,7 @@ import path from 'path';
 
 import { startFakeFal, type FakeFal } from '../fake-fal';
 import type { TriggerItem } from '../harness/nodeTypes';
-import { API_KEY, runFamilyNode, SAMPLE_VIDEO, TINY_PNG, videoOfSeconds } from './seedance';
+import { API_KEY, runFamilyNode, SAMPLE_VIDEO, TINY_PNG, videoOfSeconds, lastSubmit } from './seedance';
 import type { Kind } from '../../nodes/shared/schema';
 
 const MP3 = readFileSync(path.join(__dirname, '../media/fixtures/tone-1.5s.mp3'));
@@ -19,11 +19,6 @@ beforeAll(async () => {
 	fake = await startFakeFal({ apiKey: API_KEY, queueMs: 20, jobMs: 60 });
 });
 afterAll(async () => await fake.close());
-
-function lastSubmit() {
-	const [entry] = fake.requests('submit').slice(-1);
-	return { path: entry.path, input: entry.body as Record<string, unknown> };
-}
 
 const generate = (overrides: Record<string, unknown> = {}) => ({ operation: 'generate', mode: 'waitForCompletion', ...overrides });
 
@@ -41,7 +36,7 @@ describe('Text-to-Video on Seedance 2.5', () => {
 	test('a new node (version 2) starts on 2.5: its endpoint, its fields, a 30 s clip and its price', async () => {
 		const result = await runFamilyNode(fake, 'text-to-video', generate({ prompt: 'A kite over the sea', duration: '30', resolution: '1080p', aspectRatio: '21:9', generateAudio: false, additionalFields: { endUserId: 'u-9' } }), V2);
 		expect(result.error?.message).toBeUndefined();
-		expect(lastSubmit()).toEqual({
+		expect(lastSubmit(fake)).toEqual({
 			path: '/bytedance/seedance-2.5/text-to-video',
 			input: { prompt: 'A kite over the sea', resolution: '1080p', duration: '30', aspect_ratio: '21:9', generate_audio: false, end_user_id: 'u-9' },
 		});
@@ -53,12 +48,12 @@ describe('Text-to-Video on Seedance 2.5', () => {
 
 	test('a version 1 node reaches 2.5 by choosing it; the 2.0 tier it had is not used', async () => {
 		await runFamilyNode(fake, 'text-to-video', generate({ model: '2.5', tier: 'mini', prompt: 'A kite', duration: '20' }));
-		expect(lastSubmit()).toEqual({ path: '/bytedance/seedance-2.5/text-to-video', input: { prompt: 'A kite', resolution: '720p', duration: '20', aspect_ratio: 'auto', generate_audio: true } });
+		expect(lastSubmit(fake)).toEqual({ path: '/bytedance/seedance-2.5/text-to-video', input: { prompt: 'A kite', resolution: '720p', duration: '20', aspect_ratio: 'auto', generate_audio: true } });
 	});
 
 	test('a version 2 node set to Seedance 2.0 sends what version 1 sends', async () => {
 		await runFamilyNode(fake, 'text-to-video', generate({ model: '2.0', prompt: 'A kite' }), V2);
-		expect(lastSubmit()).toEqual({ path: '/bytedance/seedance-2.0/fast/text-to-video', input: { prompt: 'A kite', resolution: '720p', duration: 'auto', aspect_ratio: 'auto', generate_audio: true } });
+		expect(lastSubmit(fake)).toEqual({ path: '/bytedance/seedance-2.0/fast/text-to-video', input: { prompt: 'A kite', resolution: '720p', duration: 'auto', aspect_ratio: 'auto', generate_audio: true } });
 	});
 
 	test.each([
@@ -72,7 +67,7 @@ describe('Text-to-Video on Seedance 2.5', () => {
 
 	test('Bitrate Mode and Codec are 2.0 fields: hidden on 2.5, so a value left from 2.0 is not sent', async () => {
 		await runFamilyNode(fake, 'text-to-video', generate({ prompt: 'x', additionalFields: { bitrateMode: 'high', codec: 'H265', endUserId: 'u' } }), V2);
-		expect(lastSubmit().input).toEqual({ prompt: 'x', resolution: '720p', duration: 'auto', aspect_ratio: 'auto', generate_audio: true, end_user_id: 'u' });
+		expect(lastSubmit(fake).input).toEqual({ prompt: 'x', resolution: '720p', duration: 'auto', aspect_ratio: 'auto', generate_audio: true, end_user_id: 'u' });
 	});
 
 	test('Seedance 2.0 still stops at 15 s', async () => {
@@ -106,7 +101,7 @@ describe('Image-to-Video on Seedance 2.5', () => {
 			generate({ ...image, prompt: 'The cat blinks', aspectRatio: '16:9', duration: '30', endImageSource: 'url', endImageUrl: 'https://images.example.com/end.png', additionalFields: { seed: 7 } }),
 			V2,
 		);
-		expect(lastSubmit()).toEqual({
+		expect(lastSubmit(fake)).toEqual({
 			path: '/bytedance/seedance-2.5/image-to-video',
 			input: { prompt: 'The cat blinks', resolution: '720p', duration: '30', generate_audio: true, image_url: 'https://images.example.com/cat.jpg', end_image_url: 'https://images.example.com/end.png' },
 		});
@@ -115,13 +110,13 @@ describe('Image-to-Video on Seedance 2.5', () => {
 	test('the prompt is optional: an empty one is left out', async () => {
 		const result = await runFamilyNode(fake, 'image-to-video', generate({ ...image, prompt: '' }), V2);
 		expect(result.status).toBe('success');
-		expect(lastSubmit().input).toEqual({ resolution: '720p', duration: 'auto', generate_audio: true, image_url: 'https://images.example.com/cat.jpg' });
+		expect(lastSubmit(fake).input).toEqual({ resolution: '720p', duration: 'auto', generate_audio: true, image_url: 'https://images.example.com/cat.jpg' });
 	});
 
 	test('a binary start image is checked, then uploaded', async () => {
 		const item: TriggerItem = { json: {}, binary: { data: { data: TINY_PNG, mimeType: 'image/png', fileName: 'cat.png' } } };
 		await runFamilyNode(fake, 'image-to-video', generate({ imageSource: 'binary', prompt: 'The cat blinks' }), { ...V2, items: [item] });
-		expect(String(lastSubmit().input.image_url)).toContain('/files/uploads/');
+		expect(String(lastSubmit(fake).input.image_url)).toContain('/files/uploads/');
 		const gif: TriggerItem = { json: {}, binary: { data: { data: Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'binary'), mimeType: 'image/gif' } } };
 		expect(await refused('image-to-video', { imageSource: 'binary', prompt: 'x' }, [gif])).toMatch(/^Start Image Binary Property: "data" \(labelled image\/gif\) is a GIF image \[item 0\]$/);
 	});
@@ -129,7 +124,7 @@ describe('Image-to-Video on Seedance 2.5', () => {
 	test('Seedance 2.0 still needs a prompt and sends the aspect ratio', async () => {
 		expect(await refused('image-to-video', { ...image, model: '2.0', prompt: ' ' })).toBe('Prompt: is empty [item 0]');
 		await runFamilyNode(fake, 'image-to-video', generate({ ...image, model: '2.0', prompt: 'x', aspectRatio: '1:1' }), V2);
-		expect(lastSubmit().input).toMatchObject({ aspect_ratio: '1:1' });
+		expect(lastSubmit(fake).input).toMatchObject({ aspect_ratio: '1:1' });
 	});
 });
 
@@ -154,7 +149,7 @@ describe('Reference-to-Video on Seedance 2.5', () => {
 			V2,
 		);
 		expect(result.error?.message).toBeUndefined();
-		const { path: submitted, input } = lastSubmit();
+		const { path: submitted, input } = lastSubmit(fake);
 		expect(submitted).toBe('/bytedance/seedance-2.5/reference-to-video');
 		expect(Object.keys(input)).toEqual(['prompt', 'resolution', 'duration', 'aspect_ratio', 'generate_audio', 'task', 'image_urls', 'video_urls', 'audio_urls']);
 		expect(input).toMatchObject({ task: 'editing', duration: '12' });
@@ -166,7 +161,7 @@ describe('Reference-to-Video on Seedance 2.5', () => {
 		const parameters = { prompt: 'A dance to @Audio1', referenceAudioSource: 'binary', referenceAudioBinaryProperties: 'jingle' };
 		const result = await runFamilyNode(fake, 'reference-to-video', generate(parameters), { ...V2, items: [item] });
 		expect(result.error?.message).toBeUndefined();
-		expect(lastSubmit().input).toMatchObject({ task: 'reference', audio_urls: [expect.stringContaining('/files/uploads/')] });
+		expect(lastSubmit(fake).input).toMatchObject({ task: 'reference', audio_urls: [expect.stringContaining('/files/uploads/')] });
 		expect(await refused('reference-to-video', { ...parameters, model: '2.0' }, [item])).toBe(
 			'Reference Audio: audio alone is not accepted: fal needs at least one reference image or video with it [item 0]',
 		);
@@ -225,6 +220,6 @@ describe('Reference-to-Video on Seedance 2.5', () => {
 			'Reference Images: 10 given, fal takes at most 9 [item 0]',
 		);
 		await runFamilyNode(fake, 'reference-to-video', generate({ model: '2.0', prompt: 'x', task: 'editing', referenceImageSource: 'url', referenceImageUrls: urls(1, 'png') }), V2);
-		expect(lastSubmit().input).not.toHaveProperty('task');
+		expect(lastSubmit(fake).input).not.toHaveProperty('task');
 	});
 });
