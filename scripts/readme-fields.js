@@ -78,10 +78,12 @@ function describeValues(property) {
 
 function shownFor(property) {
 	const show = property.displayOptions?.show ?? {};
-	return Object.entries(show)
+	const hide = property.displayOptions?.hide ?? {};
+	const shown = Object.entries(show)
 		.filter(([key]) => key !== 'operation' || show.operation.length < 4)
-		.map(([key, values]) => `${key.replace(/^\//, '')} = ${values.join(' / ')}`)
-		.join('; ');
+		.map(([key, values]) => `${key.replace(/^\//, '')} = ${values.join(' / ')}`);
+	const hidden = Object.entries(hide).map(([key, values]) => `${key.replace(/^\//, '')} ≠ ${values.join(' / ')}`);
+	return [...shown, ...hidden].join('; ');
 }
 
 function clean(text) {

@@ -73,9 +73,8 @@ function createDraftStore(options = {}) {
 		return undefined;
 	}
 
-	/** Records a draft (also usable by tests to seed one without a generation). */
-	function create({ ownerKey, requestId, endpoint = `${DRAFT_APP}/text-to-video`, input = {}, seed, createdAt } = {}) {
-		const draftId = `draft-${crypto.randomUUID()}`;
+	/** Records a draft (also usable by tests to seed one without a generation, with a fixed `draftId` if they need one). */
+	function create({ draftId = `draft-${crypto.randomUUID()}`, ownerKey, requestId, endpoint = `${DRAFT_APP}/text-to-video`, input = {}, seed, createdAt } = {}) {
 		const created = createdAt ?? clock.now();
 		const draft = {
 			draftId,

@@ -111,7 +111,7 @@ export interface FakeDrafts {
 	drafts: Map<string, FakeDraft>;
 	ttlMs: number;
 	/** Seeds a draft without a generation. */
-	create(draft?: { ownerKey?: string; requestId?: string; endpoint?: string; input?: any; seed?: number; createdAt?: number }): FakeDraft;
+	create(draft?: { draftId?: string; ownerKey?: string; requestId?: string; endpoint?: string; input?: any; seed?: number; createdAt?: number }): FakeDraft;
 }
 
 export interface LogEntry {

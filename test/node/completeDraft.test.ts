@@ -79,6 +79,22 @@ describe('Complete Draft', () => {
 		}
 	});
 
+	test('a node saved with Model Seedance 2.0 and a tier, on either node version, still completes on Seedance 2.5 with only the draft ID', async () => {
+		for (const [typeVersion, saved] of [
+			[1, {}],
+			[1, { model: '2.0', tier: 'mini' }],
+			[2, { model: '2.0', tier: 'standard' }],
+			[2, {}],
+		] as const) {
+			const draft = ownDraft();
+			const before = fake.requests('submit').length;
+			const result = await runFamilyNode(fake, 'text-to-video', completeParameters({ ...saved, options: { returnUrlOnly: true } }), { typeVersion, items: draftItems(draft.draftId) });
+			expect(result.error?.message).toBeUndefined();
+			expect(fake.requests('submit').slice(before).map((entry) => [entry.path, entry.body])).toEqual([[`/${COMPLETE}`, { draft_id: draft.draftId }]]);
+			expect(result.items[0].json).toMatchObject({ endpoint: COMPLETE, completedDraftId: draft.draftId });
+		}
+	});
+
 	test('Submit Only returns the request at once; fal calls the Webhook URL when the 1080p video is ready', async () => {
 		const draft = ownDraft();
 		const result = await runSeedance(fake, completeParameters({ mode: 'submitOnly', webhookUrl: 'https://n8n.example.com/webhook/drafts' }), { items: draftItems(draft.draftId) });

@@ -3,6 +3,7 @@
  * was recorded from the code before Seedance 2.5 and the Model field existed: the Seedance node of
  * every example in examples/, and nodes as the editor saves them (typeVersion 1, only the parameters
  * that differ from their defaults). Each must still reach the same endpoint with a byte-identical body.
+ * The Complete Draft cases were added later, recorded from the code before its Model was hidden.
  * Re-record (only when a change to the bodies is intended and announced): SEEDANCE_RECORD_BODIES=1.
  */
 import { readFileSync, writeFileSync } from 'fs';
@@ -29,6 +30,8 @@ interface SavedCase {
 	typeVersion: number;
 	parameters: INodeParameters;
 	items: TriggerItem[];
+	/** Drafts the fake must know before the run (Complete Draft), by their fixed ids. */
+	drafts?: string[];
 }
 
 interface RecordedBody {
@@ -114,6 +117,22 @@ const CASES: Record<string, SavedCase> = {
 		},
 		items: [{ json: {} }],
 	},
+	// Complete Draft, as saved before its Model and Model Tier were hidden: whatever Model a node
+	// holds, it sends only the draft ID to Seedance 2.5's draft/complete.
+	'editor: Complete Draft, version 1 node (Model left at Seedance 2.0)': {
+		kind: 'text-to-video',
+		typeVersion: 1,
+		parameters: { operation: 'completeDraft', draftId: '={{ $json.draftId }}' },
+		items: [{ json: { draftId: 'draft-saved-v1' } }],
+		drafts: ['draft-saved-v1'],
+	},
+	'editor: Complete Draft, version 2 node saved with Model Seedance 2.0 Mini': {
+		kind: 'image-to-video',
+		typeVersion: 2,
+		parameters: { operation: 'completeDraft', model: '2.0', tier: 'mini', draftId: '={{ $json.draftId }}', options: { returnUrlOnly: true } },
+		items: [{ json: { draftId: 'draft-saved-v2' } }],
+		drafts: ['draft-saved-v2'],
+	},
 };
 
 let fake: FakeFal;
@@ -128,6 +147,7 @@ afterAll(() => {
 });
 
 async function bodiesOf(savedCase: SavedCase): Promise<RecordedBody[]> {
+	for (const draftId of savedCase.drafts ?? []) fake.drafts.create({ draftId, ownerKey: API_KEY });
 	const before = fake.requests('submit').length;
 	const result = await runFamilyNode(fake, savedCase.kind, savedCase.parameters, { typeVersion: savedCase.typeVersion, items: savedCase.items });
 	expect(result.error?.message).toBeUndefined();

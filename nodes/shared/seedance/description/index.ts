@@ -1,9 +1,31 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { SEEDANCE_2_0, SEEDANCE_2_5, VERSIONS, usdPerSecond, variantsOf, type Kind, type VersionFacts, type VersionId } from '../../schema';
+import {
+	COMPLETED_DRAFT_RESOLUTION,
+	DRAFT_COMPLETE_ENDPOINT,
+	DRAFT_LIFETIME_DAYS,
+	DRAFT_RESOLUTION,
+	SEEDANCE_2_0,
+	SEEDANCE_2_5,
+	VERSIONS,
+	usdPerSecond,
+	variantsOf,
+	type Kind,
+	type VersionFacts,
+	type VersionId,
+} from '../../schema';
 import { generateFields, generateOptions } from './generateFields';
 import { describeTier, KIND_TEXT } from './kinds';
 import { requestFields } from './requestFields';
+
+/** The version whose drafts Complete Draft renders (the one that makes drafts: Seedance 2.5). */
+const DRAFTING_VERSION = VERSIONS.find((version) => version.draft) ?? SEEDANCE_2_5;
+
+/**
+ * Complete Draft always runs on the drafting version's draft/complete endpoint, so the Model and
+ * Model Tier fields are hidden for it (they would not change what is sent), and a notice says why.
+ */
+const notOnCompleteDraft = { operation: ['completeDraft'] };
 
 function operationField(kind: Kind): INodeProperties {
 	const text = KIND_TEXT[kind];
@@ -28,7 +50,7 @@ function operationField(kind: Kind): INodeProperties {
 				name: 'Complete Draft',
 				value: 'completeDraft',
 				action: 'Complete a draft at 1080p',
-				description: 'Render a Seedance 2.5 draft (a 480p preview) at 1080p',
+				description: `Render a ${DRAFTING_VERSION.label} draft (a ${DRAFT_RESOLUTION} preview) at ${COMPLETED_DRAFT_RESOLUTION}, on ${DRAFTING_VERSION.label} whatever the Model`,
 			},
 		],
 	};
@@ -55,7 +77,7 @@ function modelFields(kind: Kind): INodeProperties[] {
 			const cheapest = Math.min(...variantsOf(kind, version.id).map((variant) => usdPerSecond(variant, '720p')));
 			return { name: version.label, value: version.id, description: `${version.choose} · from $${cheapest.toFixed(4)} per second at 720p` };
 		}),
-		displayOptions: { show: { '@version': nodeVersions } },
+		displayOptions: { show: { '@version': nodeVersions }, hide: notOnCompleteDraft },
 	});
 	return [field(MODEL_DEFAULT_V1, [1]), field(MODEL_DEFAULT_V2, [2])];
 }
@@ -76,11 +98,20 @@ function tierField(kind: Kind, version: VersionFacts, defaultTier: string): INod
 		default: defaultTier,
 		description: `${version.tiers.map((tier) => tier.label).join(', ')} differ in speed, price, resolutions and bitrate (see each option). Get Status / Get Result / Cancel use the tier the request was made with.`,
 		options: variantsOf(kind, version.id).map((tier) => ({ name: tier.label, value: tier.id, description: `${describeTier(tier)} · ${tier.endpoint}` })),
-		displayOptions: { show: { model: [version.id] } },
+		displayOptions: { show: { model: [version.id] }, hide: notOnCompleteDraft },
 	};
 }
 
+/** In place of Model and Model Tier on Complete Draft: which model it runs on, and why there is no choice. */
+const completeDraftModelNotice: INodeProperties = {
+	displayName: `Complete Draft runs on ${DRAFTING_VERSION.label}: drafts come from ${DRAFTING_VERSION.label}'s Generate Video with "Draft (${DRAFT_RESOLUTION} Preview)" on, and fal renders them at ${COMPLETED_DRAFT_RESOLUTION} on ${DRAFT_COMPLETE_ENDPOINT} (within ${DRAFT_LIFETIME_DAYS} days, with the same fal account). There is no model to choose.`,
+	name: 'completeDraftNotice',
+	type: 'notice',
+	default: '',
+	displayOptions: { show: { operation: ['completeDraft'] } },
+};
+
 /** The parameters of one node of the family: the same operations and modes, its kind's fields. */
 export function buildProperties(kind: Kind): INodeProperties[] {
-	return [operationField(kind), ...modelFields(kind), ...tierFields(kind), ...generateFields(kind), ...requestFields, generateOptions];
+	return [operationField(kind), ...modelFields(kind), ...tierFields(kind), completeDraftModelNotice, ...generateFields(kind), ...requestFields, generateOptions];
 }
