@@ -35,7 +35,7 @@ function renderBudgetTable({ schema, cost, prices } = load()) {
 		const facts = (duration) => ({ variant, resolution: RESOLUTION, duration, videos: { count: 0, seconds: 0 } });
 		const fixed = cost.estimateItemCost(facts('5'), price);
 		const auto = cost.estimateItemCost(facts('auto'), price);
-		const name = variant.versionLabel ? `${variant.versionLabel} ${variant.label}` : variant.label;
+		const name = schema.modelName(variant);
 		lines.push(
 			`| ${name} | ${usd(fixed.maxUsd)} | ${usd(auto.minUsd)} … ${usd(auto.maxUsd)} | ${usd(fixed.maxUsd * BATCH_ROWS)} | ${usd(auto.minUsd * BATCH_ROWS)} … ${usd(auto.maxUsd * BATCH_ROWS)} |`,
 		);

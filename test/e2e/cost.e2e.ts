@@ -92,7 +92,7 @@ describe('Cost in a real n8n (n8n execute)', () => {
 			// 200 × up to 15 s at 720p on Fast: 200 × 324,000 tokens × $0.0112/1k.
 			expect(error?.message).toBe('The estimated cost $725.76 is over Max Cost per Execution ($100.00)');
 			expect(error?.description).toContain('Nothing was uploaded or submitted to fal.');
-			expect(error?.description).toContain('Item 199: $0.97–$3.63 (Fast, 720p, duration auto)');
+			expect(error?.description).toContain('Item 199: $0.97–$3.63 (Seedance 2.0 Fast, 720p, duration auto)');
 			expect(error?.description).toContain('Total: $725.76 at most ($193.54 at least); cap: $100.00.');
 			expect(error?.description).toContain('Duration "auto" counted as up to 15 s');
 			expect(fake.log.map((entry) => entry.kind)).toEqual(['pricing']);

@@ -58,8 +58,8 @@ describe('Max Cost per Execution', () => {
 			expect(result.error?.message).toBe('The estimated cost $3.63 is over Max Cost per Execution ($3.00)');
 			const description = String(result.error?.description);
 			expect(description).toContain('Nothing was uploaded or submitted to fal.');
-			expect(description).toContain('Item 0: $1.21 (Fast, 720p, 5 s)');
-			expect(description).toContain('Item 2: $1.21 (Fast, 720p, 5 s)');
+			expect(description).toContain('Item 0: $1.21 (Seedance 2.0 Fast, 720p, 5 s)');
+			expect(description).toContain('Item 2: $1.21 (Seedance 2.0 Fast, 720p, 5 s)');
 			expect(description).toContain('Total: $3.63 at most; cap: $3.00.');
 			expect(description).toMatch(/\$0\.0112 per 1,000 tokens from fal's price list, read \d{4}-/);
 			expect(sentToFal()).toEqual([]);
@@ -86,10 +86,10 @@ describe('Max Cost per Execution', () => {
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toBe('The estimated cost $3.63 is over Max Cost per Execution ($3.00)');
 		const description = String(result.error?.description);
-		expect(description).toContain('Item 0: $0.97–$3.63 (Fast, 720p, duration auto)');
+		expect(description).toContain('Item 0: $0.97–$3.63 (Seedance 2.0 Fast, 720p, duration auto)');
 		expect(description).toContain('Total: $3.63 at most ($0.97 at least); cap: $3.00.');
 		expect(description).toContain('Assumptions that raised it:');
-		expect(description).toContain('Duration "auto" counted as up to 15 s, the longest clip Fast makes (at least 4 s) (item 0)');
+		expect(description).toContain('Duration "auto" counted as up to 15 s, the longest clip Seedance 2.0 Fast makes (at least 4 s) (item 0)');
 		expect(sentToFal()).toEqual([]);
 	});
 
@@ -109,7 +109,7 @@ describe('Max Cost per Execution', () => {
 		// 5 s out + up to 15 s in, × 0.6 with video inputs: 432,000 tokens → $2.9030.
 		expect(byUrl.status).toBe('error');
 		expect(byUrl.error?.message).toBe('The estimated cost $2.90 is over Max Cost per Execution ($2.00)');
-		expect(String(byUrl.error?.description)).toContain('Item 0: $1.02–$2.90 (Fast, 720p, 5 s, 1 reference video)');
+		expect(String(byUrl.error?.description)).toContain('Item 0: $1.02–$2.90 (Seedance 2.0 Fast, 720p, 5 s, 1 reference video)');
 		expect(String(byUrl.error?.description)).toContain('Reference video length unread (a URL): counted as up to 15 s, the most fal accepts');
 		expect(sentToFal()).toEqual([]);
 

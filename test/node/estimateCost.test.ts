@@ -48,7 +48,7 @@ test.each<[Kind, INodeParameters]>([
 	expect(five.cost).toMatchObject({ minUsd: 1.2096, maxUsd: 1.2096, tokens: 108000, usdPerSecond: 0.2419, usdPer1000Tokens: 0.0112, priceSource: 'fal' });
 	expect(auto.estimatedCostUsd).toBeUndefined();
 	expect(auto.cost).toMatchObject({ minUsd: 0.9677, maxUsd: 3.6288, tokens: { min: 86400, max: 324000 } });
-	expect((auto.cost as IDataObject).assumptions).toEqual(['Duration "auto" counted as up to 15 s, the longest clip Fast makes (at least 4 s)']);
+	expect((auto.cost as IDataObject).assumptions).toEqual(['Duration "auto" counted as up to 15 s, the longest clip Seedance 2.0 Fast makes (at least 4 s)']);
 	expect(ten.estimatedCostUsd).toBe(2.4192);
 	for (const item of [five, auto, ten]) {
 		expect(item.batchTotal).toEqual({ items: 3, minUsd: 4.5965, maxUsd: 7.2576, priceSources: ['fal'] });
@@ -106,4 +106,13 @@ test("when fal's price list cannot be read, the estimate says it used the node's
 
 	expect(result.items[0].json.cost).toMatchObject({ priceSource: 'schema', priceNote: "fal's price list could not be read (HTTP 500)", estimatedUsd: 1.2096 });
 	expect(result.items[0].json.batchTotal).toMatchObject({ priceSources: ['schema'] });
+});
+
+test('Seedance 2.5 is named as users see it, not by its one tier ("Standard"): in the assumption and the model field', async () => {
+	const result = await runFamilyNode(fake, 'text-to-video', estimate({ model: '2.5', duration: 'auto' }));
+
+	expect(result.status).toBe('success');
+	const json = result.items[0].json as IDataObject;
+	expect(json).toMatchObject({ endpoint: 'bytedance/seedance-2.5/text-to-video', model: 'Seedance 2.5' });
+	expect((json.cost as IDataObject).assumptions).toEqual(['Duration "auto" counted as up to 30 s, the longest clip Seedance 2.5 makes (at least 4 s)']);
 });

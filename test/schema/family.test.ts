@@ -3,6 +3,7 @@ import {
 	tokenPriceUsd,
 	findVariantByEndpoint,
 	getVariant,
+	modelName,
 	usdPerSecondAt720p,
 	VARIANTS,
 	variantsOf,
@@ -128,5 +129,13 @@ describe('prices follow fal\'s token formula', () => {
 
 	test('input video seconds never change the price of the other kinds', () => {
 		expect(estimateCostUsd(fast, { resolution: '720p', duration: '10' }, { count: 1, seconds: 5 })).toBe(2.4192);
+	});
+});
+
+describe('models are named as users see them', () => {
+	test('a version with several tiers names the tier; a version with one tier names only the version', () => {
+		expect(modelName(getVariant('text-to-video', 'fast', '2.0'))).toBe('Seedance 2.0 Fast');
+		expect(modelName(getVariant('image-to-video', 'mini', '2.0'))).toBe('Seedance 2.0 Mini');
+		expect(modelName(getVariant('reference-to-video', 'standard', '2.5'))).toBe('Seedance 2.5');
 	});
 });

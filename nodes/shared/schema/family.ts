@@ -66,6 +66,12 @@ export function getVariant(kind: Kind, tierId: string, version: VersionId = SEED
 	return variant;
 }
 
+/** The model as users see it: "Seedance 2.5" where the version has one tier, "Seedance 2.0 Fast" where it has several. */
+export function modelName(variant: Pick<Variant, 'version' | 'label'>): string {
+	const version = getVersion(variant.version);
+	return version.tiers.length > 1 ? `${version.label} ${variant.label}` : version.label;
+}
+
 export function findVariantByEndpoint(endpoint: string): Variant | undefined {
 	return VARIANTS.find((variant) => variant.endpoint === endpoint);
 }

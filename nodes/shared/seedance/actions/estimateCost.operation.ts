@@ -5,6 +5,7 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { modelName } from '../../schema';
 import { planCosts, type CostPlan } from '../helpers/budget';
 import { describeCost } from '../helpers/costEstimate';
 import { readCostFacts } from '../helpers/costFacts';
@@ -47,6 +48,7 @@ export const estimateCostOperation: Operation = {
 				json: {
 					endpoint: facts.variant.endpoint,
 					tier: facts.variant.id,
+					model: modelName(facts.variant),
 					resolution: facts.resolution,
 					duration: facts.duration,
 					referenceVideos: facts.videos.count > 0 ? { count: facts.videos.count, seconds: facts.videos.seconds } : undefined,

@@ -8,7 +8,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Kind } from '../../schema';
+import { modelName, type Kind } from '../../schema';
 import type { FalTransport } from '../../transport';
 import { estimateItemCost, formatUsdRange, type CostFacts, type ItemCost } from './costEstimate';
 import { readCostFacts } from './costFacts';
@@ -57,7 +57,7 @@ function describeItem(index: number, plan: ItemPlan): string {
 	const { facts, cost } = plan;
 	const duration = facts.duration === 'auto' ? 'duration auto' : `${facts.duration} s`;
 	const videos = facts.videos.count > 0 ? `, ${facts.videos.count} reference video${facts.videos.count > 1 ? 's' : ''}` : '';
-	return `Item ${index}: ${formatUsdRange(cost)} (${facts.variant.label}, ${facts.resolution}, ${duration}${videos})`;
+	return `Item ${index}: ${formatUsdRange(cost)} (${modelName(facts.variant)}, ${facts.resolution}, ${duration}${videos})`;
 }
 
 /** "Duration auto counted as … (items 0, 2)": each assumption once, with the items it raised. */

@@ -10,6 +10,7 @@ import type { IDataObject } from 'n8n-workflow';
 import {
 	estimateCostUsd,
 	estimateTokens,
+	modelName,
 	tokenPriceUsd,
 	VIDEO_INPUT_PRICE_FACTOR,
 	type Duration,
@@ -84,7 +85,7 @@ export function estimateItemCost(facts: CostFacts, price: TokenPrice): ItemCost 
 	let output = { min: Number(facts.duration), max: Number(facts.duration) };
 	if (facts.duration === 'auto') {
 		output = durations;
-		assumptions.push(`Duration "auto" counted as up to ${durations.max} s, the longest clip ${facts.variant.label} makes (at least ${durations.min} s)`);
+		assumptions.push(`Duration "auto" counted as up to ${durations.max} s, the longest clip ${modelName(facts.variant)} makes (at least ${durations.min} s)`);
 	}
 	let videos = { min: facts.videos.seconds ?? 0, max: facts.videos.seconds ?? 0 };
 	if (facts.videos.count > 0 && facts.videos.seconds === undefined) {
