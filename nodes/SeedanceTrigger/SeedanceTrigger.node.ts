@@ -18,6 +18,8 @@ import { allowedDownloadHostsOption } from '../shared/seedance/description/gener
 import { deleteAfterDownloadOption } from '../shared/seedance/description/privacyOptions';
 import { deleteAtFal } from '../shared/seedance/helpers/falFiles';
 import { downloadPolicyOf, downloadVideo, videoFileName } from '../shared/seedance/helpers/video';
+import { deliveredCostFields } from '../shared/seedance/helpers/outputCost';
+import { VERSIONS, type VersionFacts } from '../shared/schema';
 import { createFalTransport, type FalCredentials } from '../shared/transport';
 import {
 	FAL_WEBHOOK_STATUSES,
@@ -108,7 +110,7 @@ export class SeedanceTrigger implements INodeType {
 				name: 'downloadVideo',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to download the finished MP4 into the output item as binary data',
+				description: "Whether to download the finished MP4 into the output item as binary data. The item's cost estimate (estimatedCostUsd, cost) is read from the downloaded video, so without it the item carries none.",
 			},
 			{
 				displayName: 'Put Output File in Field',
@@ -221,14 +223,15 @@ export class SeedanceTrigger implements INodeType {
 		// Answer fal before downloading: a slow download must not look like a failed delivery,
 		// which fal would retry. From here on nothing throws; problems are reported on the item.
 		respond(this, 200, { received: true });
-		const item = await buildOutputItem.call(this, event, parseHostList(options.allowedDownloadHosts), options.deleteAfterDownload === true);
+		const item = await buildOutputItem.call(this, event, confirmed.version, parseHostList(options.allowedDownloadHosts), options.deleteAfterDownload === true);
 		// Last, after the download: n8n saves this whole object when webhook() returns.
 		writeDeliveredRecord(staticData, Date.now());
 		return { noWebhookResponse: true, workflowData: [[item]] };
 	}
 }
 
-type Confirmed = { event: Omit<FalWebhookEvent, 'gatewayRequestId' | 'payloadError'> } | { statusCode: number; body: IDataObject };
+/** `version`: the Seedance version whose app knows the request (prices the video it made). */
+type Confirmed = { event: Omit<FalWebhookEvent, 'gatewayRequestId' | 'payloadError'>; version?: VersionFacts } | { statusCode: number; body: IDataObject };
 
 /** Looks the request up in fal's queue with this trigger's key: fal's answer is the event. */
 async function confirmRequest(this: IWebhookFunctions, requestId: string): Promise<Confirmed> {
@@ -237,7 +240,7 @@ async function confirmRequest(this: IWebhookFunctions, requestId: string): Promi
 	const confirmation = await confirmWithSeedance(client, requestId);
 	switch (confirmation.kind) {
 		case 'ok':
-			return { event: { requestId, status: 'OK', payload: confirmation.output } };
+			return { event: { requestId, status: 'OK', payload: confirmation.output }, version: VERSIONS.find((candidate) => candidate.ownerApp === confirmation.app) };
 		case 'error': {
 			const payload = confirmation.body;
 			const failed = parseFalWebhookBody({ request_id: requestId, status: 'ERROR', error: `Invalid status code: ${confirmation.httpStatus}`, payload });
@@ -257,7 +260,13 @@ async function confirmRequest(this: IWebhookFunctions, requestId: string): Promi
 	}
 }
 
-async function buildOutputItem(this: IWebhookFunctions, event: FalWebhookEvent, allowedDownloadHosts: string[], deleteAfterDownload: boolean): Promise<INodeExecutionData> {
+async function buildOutputItem(
+	this: IWebhookFunctions,
+	event: FalWebhookEvent,
+	version: VersionFacts | undefined,
+	allowedDownloadHosts: string[],
+	deleteAfterDownload: boolean,
+): Promise<INodeExecutionData> {
 	const json: IDataObject = { requestId: event.requestId };
 	if (event.gatewayRequestId) json.gatewayRequestId = event.gatewayRequestId;
 	json.status = event.status;
@@ -282,9 +291,11 @@ async function buildOutputItem(this: IWebhookFunctions, event: FalWebhookEvent, 
 	try {
 		const policy = await downloadPolicyOf(this, allowedDownloadHosts);
 		// A private output (or an account whose files are private) answers 403: read it through a signed URL.
-		const { platform } = createFalTransport(this, await this.getCredentials<FalCredentials>('falApi'));
-		const binary = await downloadVideo(this, video.url, video.file_name ?? videoFileName(event.requestId), policy, undefined, { platform });
-		if (deleteAfterDownload) json.deletedAtFal = await deleteAtFal(platform, event.requestId);
+		const client = createFalTransport(this, await this.getCredentials<FalCredentials>('falApi'));
+		const binary = await downloadVideo(this, video.url, video.file_name ?? videoFileName(event.requestId), policy, undefined, { platform: client.platform });
+		// The callback does not say what was asked for: the estimate comes from the video itself.
+		if (version) Object.assign(json, await deliveredCostFields(this, client, version, binary).catch(() => ({})));
+		if (deleteAfterDownload) json.deletedAtFal = await deleteAtFal(client.platform, event.requestId);
 		return { json, binary: { [binaryPropertyName]: binary } };
 	} catch (error) {
 		json.downloadError = errorMessage(error);

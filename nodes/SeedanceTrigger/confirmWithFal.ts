@@ -12,7 +12,8 @@ import type { FalTransport } from '../shared/transport';
 import { appIdOf } from '../shared/transport/hosts';
 
 export type FalConfirmation =
-	| { kind: 'ok'; output: IDataObject }
+	/** `app`: the Seedance owner/app that knows the request (the version that made it). */
+	| { kind: 'ok'; output: IDataObject; app: string }
 	| { kind: 'error'; httpStatus: number; body: IDataObject | null }
 	/** fal does not know the id under this key: another account's job, or a made-up id. */
 	| { kind: 'not-yours' }
@@ -80,7 +81,7 @@ export async function confirmWithFal(client: FalTransport, endpoint: string, req
 	if (status !== 'COMPLETED') return { kind: 'not-finished', status };
 	try {
 		const result = await client.queue.result(endpoint, { requestId });
-		return { kind: 'ok', output: objectOrNull(result.data) ?? {} };
+		return { kind: 'ok', output: objectOrNull(result.data) ?? {}, app: appIdOf(endpoint) };
 	} catch (error) {
 		const httpStatus = httpStatusOf(error);
 		const body = objectOrNull((error as HttpLikeError).body);

@@ -4,7 +4,9 @@
  * against the fake's JWKS, the video downloaded through the real BinaryDataService, the result
  * read from the fake's queue when fal leaves it out of the webhook.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -724,5 +726,120 @@ describe("private files and retention, after fal's answer is confirmed", () => {
 		const { delivery } = await deliver(fake, endpoint, webhookBodyOf(job));
 		expect(await readBinary(delivery)).toEqual(readFileSync(DEFAULT_VIDEO_FILE));
 		expect(outputJson(delivery)?.deletedAtFal).toMatchObject({ deleted: false, httpStatus: 403, error: expect.stringMatching(/ADMIN Fal API key/) });
+	});
+});
+
+const videoDirs: string[] = [];
+afterAll(() => videoDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** sample.mp4 with its video track's frame size (tkhd, 16.16 fixed point) set to width × height: another resolution, same 3 s. */
+function sampleVideoAt(width: number, height: number): string {
+	const bytes = Buffer.from(readFileSync(DEFAULT_VIDEO_FILE));
+	for (let at = bytes.indexOf('tkhd'); at !== -1; at = bytes.indexOf('tkhd', at + 4)) {
+		const payload = at + 4;
+		const widthAt = payload + (bytes[payload] === 1 ? 88 : 76);
+		if (bytes.readUInt32BE(widthAt) === 0) continue; // the audio track
+		bytes.writeUInt32BE(width * 65536, widthAt);
+		bytes.writeUInt32BE(height * 65536, widthAt + 4);
+		const dir = mkdtempSync(join(tmpdir(), 'seedance-trigger-'));
+		videoDirs.push(dir);
+		const file = join(dir, `sample-${width}x${height}.mp4`);
+		writeFileSync(file, bytes);
+		return file;
+	}
+	throw new Error('sample.mp4 has no video track header');
+}
+
+describe('Seedance Trigger items carry the cost, estimated from the delivered video', () => {
+	const SEEDANCE_25_I2V = 'bytedance/seedance-2.5/image-to-video';
+
+	it("Seedance 2.5 (one tier): the exact estimate at fal's price, measured from the video", async () => {
+		const fake = await fakeFal({ jobMs: 10, queueMs: 0 });
+		const endpoint = await triggerFor(fake);
+		const job = await completedJob(fake, { endpoint: SEEDANCE_25_I2V });
+		const { delivery } = await deliver(fake, endpoint, webhookBodyOf(job));
+
+		// sample.mp4 is 3 s of 640×360: 480p, 28,822.5 tokens × $0.0214/1k.
+		const json = outputJson(delivery);
+		expect(json?.estimatedCostUsd).toBe(0.6168);
+		expect(json?.cost).toMatchObject({
+			estimatedUsd: 0.6168,
+			minUsd: 0.6168,
+			maxUsd: 0.6168,
+			tokens: 28823,
+			usdPer1000Tokens: 0.0214,
+			priceSource: 'fal',
+			basis: 'the output video: 3 s at 640×360, billed as 480p on Seedance 2.5; reference videos, if any, are not known here',
+		});
+		expect(fake.requests('pricing').at(-1)?.headers.authorization).toBe(`Key ${API_KEY}`);
+	});
+
+	it('Seedance 2.0 at 480p: the callback does not name the tier, so the cost spans Mini to Standard and says so', async () => {
+		const fake = await fakeFal({ jobMs: 10, queueMs: 0 });
+		const endpoint = await triggerFor(fake);
+		const job = await completedJob(fake);
+		const { delivery } = await deliver(fake, endpoint, webhookBodyOf(job));
+
+		const json = outputJson(delivery);
+		expect(json?.estimatedCostUsd).toBeUndefined();
+		// 28,822.5 tokens × $0.007/1k (Mini) … × $0.014/1k (Standard).
+		expect(json?.cost).toMatchObject({
+			minUsd: 0.2018,
+			maxUsd: 0.4035,
+			usdPer1000Tokens: 0.014,
+			priceSource: 'fal',
+			assumptions: [
+				"fal's callback names Seedance 2.0 but not its tier: Seedance 2.0 Mini, Seedance 2.0 Fast, Seedance 2.0 Standard offer 480p, from $0.20 (Seedance 2.0 Mini) to $0.40 (Seedance 2.0 Standard); the prices per second and per 1,000 tokens are Seedance 2.0 Standard's",
+			],
+			basis: 'the output video: 3 s at 640×360, billed as 480p on Seedance 2.0; reference videos, if any, are not known here',
+		});
+	});
+
+	it('Seedance 2.0 at 1080p, which only the Standard tier makes: the exact estimate', async () => {
+		const file = sampleVideoAt(1920, 1080);
+		const fake = await fakeFal({ jobMs: 10, queueMs: 0, behaviour: () => ({ video: { file } }) });
+		const endpoint = await triggerFor(fake);
+		const job = await completedJob(fake);
+		const { delivery } = await deliver(fake, endpoint, webhookBodyOf(job));
+
+		// 1920 × 1080 × 3 s × 24 / 1024 = 145,800 tokens × $0.014/1k.
+		expect(outputJson(delivery)).toMatchObject({
+			estimatedCostUsd: 2.0412,
+			cost: { tokens: 145800, basis: expect.stringContaining('3 s at 1920×1080, billed as 1080p on Seedance 2.0') },
+		});
+	});
+
+	it("when fal's price list cannot be read, the schema's price is used and the item says why", async () => {
+		const fake = await fakeFal({ jobMs: 10, queueMs: 0 });
+		fake.fault({ on: 'pricing', status: 503 });
+		const endpoint = await triggerFor(fake);
+		const job = await completedJob(fake, { endpoint: SEEDANCE_25_I2V });
+		const { delivery } = await deliver(fake, endpoint, webhookBodyOf(job));
+
+		expect(outputJson(delivery)).toMatchObject({
+			estimatedCostUsd: 0.6168,
+			cost: { priceSource: 'schema', priceNote: "fal's price list could not be read (HTTP 503)" },
+		});
+	});
+
+	it('with Download Video off there is no video to measure, and no estimate', async () => {
+		const fake = await fakeFal({ jobMs: 10, queueMs: 0 });
+		const endpoint = await triggerFor(fake, { downloadVideo: false });
+		const job = await completedJob(fake, { endpoint: SEEDANCE_25_I2V });
+		const { delivery } = await deliver(fake, endpoint, webhookBodyOf(job));
+
+		expect(outputJson(delivery)).toMatchObject({ requestId: job.requestId, status: 'OK' });
+		expect(outputJson(delivery)).not.toHaveProperty('estimatedCostUsd');
+		expect(outputJson(delivery)).not.toHaveProperty('cost');
+		expect(fake.requests('pricing')).toHaveLength(0);
+	});
+
+	it('a failed generation carries no estimate', async () => {
+		const fake = await scriptedFake();
+		const endpoint = await triggerFor(fake);
+		const job = await completedJob(fake, { prompt: 'a cat [two-errors]' });
+		const { delivery } = await deliver(fake, endpoint, webhookBodyOf(job));
+		expect(outputJson(delivery)).not.toHaveProperty('cost');
+		expect(fake.requests('pricing')).toHaveLength(0);
 	});
 });
