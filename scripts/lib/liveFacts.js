@@ -7,13 +7,17 @@
 
 class UsageError extends Error {}
 
-const USAGE = 'Usage: FAL_KEY=… npm run smoke:live -- --max-usd <dollars> [--api-host <url>]';
+const USAGE = 'Usage: FAL_KEY=… npm run smoke:live -- --max-usd <dollars> [--with-draft] [--api-host <url>]';
 
 /** `--max-usd` is required (a positive number); `--api-host` points every fal host at one stand-in. */
 function parseSmokeArgs(argv, env) {
-	const args = { maxUsd: undefined, apiHost: undefined };
+	const args = { maxUsd: undefined, apiHost: undefined, withDraft: false };
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split(/=(.*)/s, 2);
+		if (argv[i] === '--with-draft') {
+			args.withDraft = true;
+			continue;
+		}
 		const value = inline ?? argv[i + 1];
 		if (flag === '--max-usd' || flag === '--api-host') {
 			if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value. ${USAGE}`);
@@ -83,9 +87,28 @@ function fakeFacts(apiHost) {
 	];
 }
 
+/**
+ * What the fake assumes about Seedance 2.5 drafts (test/fake-fal/drafts.js), checked when the run made
+ * one (`o.draft`, `--with-draft`): the draft's result carries `draft_id`, and draft/complete refuses a
+ * draft nobody made with a 4xx naming `draft_id` (the fake: a 422 at result time, loc body.draft_id).
+ */
+function draftFacts() {
+	const namesDraftId = (answer) => answer?.status >= 400 && answer?.status < 500 && JSON.stringify(answer.body ?? '').includes('draft_id');
+	return [
+		{ id: 'draft-submit-accepted', fake: 'a 2.5 generate request with draft: true is accepted (2xx)', check: (o) => o.draft?.submit?.status >= 200 && o.draft?.submit?.status < 300 },
+		{ id: 'draft-result-id', fake: "a finished draft's result has a draft_id string", check: (o) => typeof o.draft?.result?.body?.draft_id === 'string' && o.draft.result.body.draft_id.length > 0 },
+		{ id: 'draft-result-video', fake: "a finished draft's result has video.url (video/mp4), like any generation", check: (o) => typeof o.draft?.result?.body?.video?.url === 'string' && o.draft.result.body.video.content_type === 'video/mp4' },
+		{
+			id: 'draft-unknown-refused',
+			fake: 'draft/complete of a draft nobody made is refused with a 4xx naming draft_id (a 422 at result time)',
+			check: (o) => (o.draft?.unknownSubmit?.status < 300 ? namesDraftId(o.draft?.unknownResult) : namesDraftId(o.draft?.unknownSubmit)),
+		},
+	];
+}
+
 /** Every fact the observations contradict, with what was seen. */
 function compareWithFake(observations, options = {}) {
-	const facts = fakeFacts(options.apiHost);
+	const facts = [...fakeFacts(options.apiHost), ...(observations.draft ? draftFacts() : [])];
 	const differences = [];
 	for (const fact of facts) {
 		let holds = false;
@@ -111,10 +134,14 @@ function describe(id, o) {
 		'signed-read': o.signedRead,
 		'delete-shape': o.deletion,
 		'deleted-gone': o.readAfterDelete,
+		'draft-submit-accepted': o.draft?.submit,
+		'draft-result-id': o.draft?.result?.body ?? o.draft?.result,
+		'draft-result-video': o.draft?.result?.body?.video ?? o.draft?.result,
+		'draft-unknown-refused': o.draft?.unknownResult ?? o.draft?.unknownSubmit,
 	}[id];
 	// A signed URL is a credential for a while: never printed whole.
 	const text = JSON.stringify(pick ?? null).replace(/(identity|signature|token)=[^&"\s]+/gi, '$1=…');
 	return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
-module.exports = { parseSmokeArgs, compareWithFake, fakeFacts, UsageError, USAGE };
+module.exports = { parseSmokeArgs, compareWithFake, fakeFacts, draftFacts, UsageError, USAGE };

@@ -41,3 +41,43 @@ export function seedanceWorkflow(
 		},
 	};
 }
+
+/**
+ * Manual Trigger → Code (the items) → a Seedance node of `type` making Seedance 2.5 drafts
+ * ("Drafts (480p)", version 2, Draft on, with the kind's `draftParameters`) → the same node type
+ * completing each draft at 1080p ("Complete at 1080p", Draft ID from the draft's output).
+ */
+export function draftThenCompleteWorkflow(
+	id: string,
+	type: string,
+	credential: { id: string; name: string },
+	items: Array<Record<string, unknown>>,
+	draftParameters: Record<string, unknown>,
+): WorkflowJson {
+	const seedance = (nodeId: string, name: string, x: number, parameters: Record<string, unknown>) => ({
+		id: nodeId,
+		name,
+		type,
+		typeVersion: 2,
+		position: [x, 0],
+		credentials: { falApi: credential },
+		parameters,
+	});
+	return {
+		id,
+		name: id,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{ id: 'n1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{ id: 'n2', name: 'Takes', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: `return ${JSON.stringify(items.map((json) => ({ json })))};` } },
+			seedance('n3', 'Drafts (480p)', 400, { operation: 'generate', draft: true, duration: '4', ...draftParameters }),
+			seedance('n4', 'Complete at 1080p', 600, { operation: 'completeDraft', draftId: '={{ $json.draftId }}' }),
+		],
+		connections: {
+			Start: { main: [[{ node: 'Takes', type: 'main', index: 0 }]] },
+			Takes: { main: [[{ node: 'Drafts (480p)', type: 'main', index: 0 }]] },
+			'Drafts (480p)': { main: [[{ node: 'Complete at 1080p', type: 'main', index: 0 }]] },
+		},
+	};
+}

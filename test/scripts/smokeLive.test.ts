@@ -56,7 +56,17 @@ describe('smoke:live refuses to start unless told how much it may spend', () => 
 	});
 
 	test('--max-usd=0.5 and --api-host are read', () => {
-		expect(parseSmokeArgs(['--max-usd=0.5', '--api-host', 'http://127.0.0.1:9/'], { FAL_KEY: KEY })).toEqual({ maxUsd: 0.5, apiHost: 'http://127.0.0.1:9' });
+		expect(parseSmokeArgs(['--max-usd=0.5', '--api-host', 'http://127.0.0.1:9/'], { FAL_KEY: KEY })).toEqual({ maxUsd: 0.5, apiHost: 'http://127.0.0.1:9', withDraft: false });
+		expect(parseSmokeArgs(['--with-draft', '--max-usd', '2'], { FAL_KEY: KEY })).toEqual({ maxUsd: 2, apiHost: undefined, withDraft: true });
+	});
+
+	test('--with-draft counts the draft in the estimate: a cap that covers the 2.0 Mini run alone sends nothing', async () => {
+		const { lines, out } = capture();
+		const mini = schema.estimateCostUsd(schema.getVariant('text-to-video', 'mini'), { resolution: '480p', duration: '4' }) as number;
+		const code = await main(['--with-draft', '--max-usd', String(mini + 0.01), '--api-host', fake.url], { FAL_KEY: KEY }, out, schema);
+		expect(code).toBe(2);
+		expect(lines.join('\n')).toMatch(/Not started: the run is estimated at \$\d+\.\d+ \(bytedance\/seedance-2\.0\/mini\/text-to-video, 480p, 4 s \+ bytedance\/seedance-2\.5\/text-to-video draft, 480p, 4 s\), over --max-usd/);
+		expect(fake.log).toHaveLength(0);
 	});
 
 	test('a cap below the estimate of the cheapest run sends nothing', async () => {
@@ -84,6 +94,25 @@ describe('smoke:live against the fake fal', () => {
 		expect(fake.requests('download').map((read) => read.responseStatus)).toEqual([403, 200, 404]);
 		expect(fake.requests('download').every((read) => read.headers.authorization === undefined)).toBe(true);
 		expect(fake.requests('delete-payloads')).toHaveLength(1);
+	});
+
+	test('--with-draft: the cheapest 2.5 draft (480p, shortest duration), private and expiring, and an unknown draft refused: no difference from the fake', async () => {
+		const { lines, out } = capture();
+		const code = await main(['--with-draft', '--max-usd', '2', '--api-host', fake.url], { FAL_KEY: KEY }, out, schema);
+		const text = lines.join('\n');
+		expect(text).toMatch(/Checked 14 facts the fake fal assumes; 0 differences\./);
+		expect(code).toBe(0);
+		const draftSubmit = fake.requests('submit').find((entry) => entry.path === '/bytedance/seedance-2.5/text-to-video');
+		expect(draftSubmit?.body).toEqual({ prompt: expect.any(String), draft: true, duration: '4', aspect_ratio: '16:9', generate_audio: false });
+		expect(draftSubmit?.headers['x-fal-store-io']).toBe('0');
+		expect(JSON.parse(String(draftSubmit?.headers['x-fal-object-lifecycle-preference']))).toEqual({ expiration_duration_seconds: 600, initial_acl: { default: 'forbid' } });
+		// The real draft is never completed; only a made-up one is asked for, and refused.
+		const completes = fake.requests('submit').filter((entry) => entry.path === '/bytedance/seedance-2.5/draft/complete');
+		expect(completes).toHaveLength(1);
+		expect(String((completes[0].body as { draft_id: string }).draft_id)).toMatch(/^draft-smoke-nobody-made-/);
+		expect([...fake.drafts.drafts.values()].every((draft) => draft.completions.length === 0)).toBe(true);
+		expect(text).toMatch(/draft\/complete of an unknown draft answered 422 .*draft_id/);
+		expect(text).toMatch(/Cost: about \$\d+\.\d+ \(schema prices for .*seedance-2\.5\/text-to-video draft, 480p, 4 s;/);
 	});
 
 	test('a key that is not ADMIN: the delete is refused, which fal documents, so it is no difference', async () => {
@@ -123,6 +152,30 @@ describe('the comparison names every fact the real answers contradict', () => {
 	])('%s is reported when fal answers otherwise', (id, change) => {
 		const { differences } = compareWithFake({ ...good, ...change });
 		expect(differences.map((difference) => difference.id)).toContain(id);
+	});
+
+	const goodDraft = {
+		submit: { status: 200, body: { request_id: 'd' } },
+		result: { status: 200, body: { video: { url: 'https://v3b.fal.media/files/b/0a2/draft.mp4', content_type: 'video/mp4' }, draft_id: 'draft-abc' } },
+		unknownSubmit: { status: 200, body: { request_id: 'u' } },
+		unknownResult: { status: 422, body: { detail: [{ loc: ['body', 'draft_id'], msg: 'Draft not found', type: 'draft_not_found' }] } },
+	};
+
+	test('a run with a draft checks the draft facts too; without one they are not counted', () => {
+		expect(compareWithFake({ ...good, draft: goodDraft })).toEqual({ checked: 14, differences: [] });
+		// fal may refuse an unknown draft at submit instead of at result time: still no difference.
+		expect(compareWithFake({ ...good, draft: { ...goodDraft, unknownSubmit: { status: 404, body: { detail: 'draft_id not found' } }, unknownResult: undefined } }).differences).toEqual([]);
+	});
+
+	test.each([
+		['draft-result-id', { result: { status: 200, body: { video: goodDraft.result.body.video } } }],
+		['draft-result-video', { result: { status: 200, body: { draft_id: 'draft-abc' } } }],
+		['draft-submit-accepted', { submit: { status: 422, body: { detail: [{ loc: ['body', 'draft'], msg: 'Extra inputs are not permitted' }] } } }],
+		['draft-unknown-refused', { unknownResult: { status: 200, body: { video: goodDraft.result.body.video } } }],
+		['draft-unknown-refused', { unknownResult: { status: 500, body: { detail: 'Internal error' } } }],
+	])('%s is reported when fal answers otherwise', (id, change) => {
+		const { differences } = compareWithFake({ ...good, draft: { ...goodDraft, ...change } });
+		expect(differences.map((difference) => difference.id)).toEqual([id]);
 	});
 
 	test('a signed URL is never printed whole', () => {
