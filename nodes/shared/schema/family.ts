@@ -171,7 +171,8 @@ export const MAX_REFERENCE_FILES = REFERENCE_RULES_2_0.maxFiles;
 /**
  * Image-to-video's start and end frames: JPEG/PNG/WebP up to 30 MB [P][J]. The playground also takes
  * GIF and AVIF [P], but the schema names only these three, and the node checks image bytes against
- * them (nodes/shared/media/imageType.ts).
+ * them (nodes/shared/media/imageType.ts). On 2.5 too: GIF and AVIF are reported [LL] but no fal page
+ * for a 2.5 endpoint is in the store (searched 2026-12-02), so they stay refused [U].
  */
 export const FAL_MAX_IMAGE_BYTES = 30 * MEGABYTE;
 export const ACCEPTED_IMAGE_TYPES = ['jpg', 'jpeg', 'png', 'webp'] as const;

@@ -112,6 +112,15 @@ export const SEEDANCE_2_0: VersionFacts = {
 	choose: 'Three tiers: Fast (the default), Standard (1080p, 4K) and Mini (cheapest); clips up to 15 s',
 };
 
+/*
+ * Not offered: fal's US-hosted copies (`bytedance/seedance-2.0/us/…`, `bytedance/seedance-2.5/us/…`),
+ * so no Region option [U]. Searched 2026-12-02 (search docs/pages/code, find_string "seedance-2.5/us/",
+ * "seedance-2.0/us/", "fal.ai/models/bytedance/seedance-2.5/us"): no fal page for a /us/ endpoint is in
+ * the store, only third-party code and notes that call them (dated 2026-09/10) and price them about 20 %
+ * above the global ones. fal's own article (fal.ai/learn/tools/best-way-to-access-seedance-2-5-api)
+ * says 2.5 runs "through US-hosted endpoints" but, in the stored excerpt, names no /us/ id or price.
+ * One third-party client sends drafts to the global endpoints only (drafts on /us/: [U]).
+ */
 export const SEEDANCE_2_5: VersionFacts = {
 	id: '2.5',
 	label: 'Seedance 2.5',
