@@ -4,6 +4,7 @@
  */
 import { ExecuteContext } from 'n8n-core';
 
+import { REQUEST_TIMEOUTS_MS } from '../../nodes/shared/transport';
 import { startFakeFal, type FakeFal, type FakeJob } from '../fake-fal';
 import { API_KEY, generateParameters, runSeedance } from './seedance';
 
@@ -87,4 +88,40 @@ describe('another item failing during a submit', () => {
 		expect(heldJob?.cancelled).toBe(true);
 		expect(String(result.error?.description)).toContain(String(heldJob?.requestId));
 	});
+});
+
+describe.each([['waitForCompletion'], ['waitForWebhook'], ['submitOnly']])('a submit fal does not answer (%s)', (mode) => {
+	test('a timed-out submit says fal may have queued (and will bill) the job, how to find it, and is not sent again', async () => {
+		const logs = captureLogs();
+		// fal takes the job but answers after the submit's own timeout (shortened here from 30 s).
+		jest.replaceProperty(REQUEST_TIMEOUTS_MS, 'submit', 300);
+		const hold = holdNextSubmit();
+		const prompt = `unanswered submit (${mode})`;
+		const result = await runSeedance(fake, generateParameters({ mode, prompt }));
+		const job = await hold.received;
+		hold.release();
+
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toBe('fal did not answer the submit (no answer within 0.3 s): it may have queued the job anyway, and will then run and bill it');
+		const description = String(result.error?.description);
+		expect(description).toContain('before you run this item again, or the video may be made and billed twice');
+		expect(description).toMatch(/fal dashboard's request history/);
+		expect(description).toMatch(/GET \/v1\/models\/requests\/by-endpoint\?endpoint_id=bytedance\/seedance-2\.0\/fast\/image-to-video&start=\d{4}-\d\d-\d\dT/);
+		expect(description).toContain('Cancel operation');
+		// fal has the job; the node sent it once and says so in the log.
+		expect(job.input.prompt).toBe(prompt);
+		expect(fake.requests('submit').filter((entry) => (entry.body as { prompt?: string } | undefined)?.prompt === prompt)).toHaveLength(1);
+		expect(logs.some((line) => line.includes('did not answer a submit to bytedance/seedance-2.0/fast/image-to-video') && line.includes('may have queued'))).toBe(true);
+	});
+});
+
+test('a submit whose connection dropped after it was sent is reported the same way, not as "could not reach fal"', async () => {
+	captureLogs();
+	fake.fault({ on: 'submit', drop: true });
+	const result = await runSeedance(fake, generateParameters({ mode: 'submitOnly', prompt: 'dropped submit' }));
+
+	expect(result.status).toBe('error');
+	expect(result.error?.message).toBe('fal did not answer the submit (connection closed unexpectedly): it may have queued the job anyway, and will then run and bill it');
+	expect(String(result.error?.description)).toContain('endpoint_id=bytedance/seedance-2.0/fast/image-to-video');
+	expect(fake.requests('submit').filter((entry) => (entry.body as { prompt?: string } | undefined)?.prompt === 'dropped submit')).toHaveLength(1);
 });

@@ -46,6 +46,40 @@ export class SubmitInterruptedError extends Error {
 	}
 }
 
+/**
+ * A submit that reached fal but got no answer: its own timeout ran out, or the connection dropped
+ * after the request was sent. fal may have queued the job, and then it runs and is billed, under a
+ * request ID nobody learned; the submit is not sent again (that could make and bill it twice). The
+ * message stays the connection error's, so callers that read the code still do.
+ */
+export class SubmitUnansweredError extends Error {
+	readonly code: string;
+
+	constructor(
+		connectionError: FalConnectionError,
+		readonly endpoint: string,
+		/** When the submit was sent (ISO 8601): where to start looking in fal's request history. */
+		readonly sentAt: string,
+	) {
+		super(connectionError.message, { cause: connectionError.cause });
+		this.name = 'SubmitUnansweredError';
+		this.code = connectionError.code;
+	}
+
+	/** "no answer within 30 s", "connection closed unexpectedly". */
+	get reason(): string {
+		return this.cause instanceof Error ? this.cause.message : this.code;
+	}
+
+	get hint(): string {
+		return [
+			'Look for the job before you run this item again, or the video may be made and billed twice:',
+			`in your fal dashboard's request history, or with fal's Platform API (any API key): GET /v1/models/requests/by-endpoint?endpoint_id=${this.endpoint}&start=${this.sentAt}.`,
+			'Cancel it there, or with the Cancel operation and its request ID.',
+		].join(' ');
+	}
+}
+
 /** Words for the codes, so messages read well (n8n swaps any message naming a code for its own text). */
 const CONNECTION_PROBLEMS: Record<string, string> = {
 	ECONNREFUSED: 'connection refused',

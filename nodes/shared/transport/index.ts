@@ -12,7 +12,7 @@ import { sendFalRequest, type FalContext, type SendFalRequest } from './request'
 import { createStorage, type FalStorage } from './storage';
 import { REQUEST_TIMEOUTS_MS, type RequestTimeouts } from './timeouts';
 
-export { FalApiError, FalConnectionError, SubmitInterruptedError } from './errors';
+export { FalApiError, FalConnectionError, SubmitInterruptedError, SubmitUnansweredError } from './errors';
 export { normaliseApiHost, redirectToHost } from './hosts';
 export type { FalQueue, QueuePriority, QueueResult, QueueStatus, QueueSubmitted } from './queue';
 export type { FalPricing, FalUnitPrice } from './pricing';

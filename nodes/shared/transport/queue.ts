@@ -5,11 +5,11 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { SubmitInterruptedError } from './errors';
+import { FalConnectionError, SubmitInterruptedError, SubmitUnansweredError } from './errors';
 import { submitStorageHeaders, type StoragePreferences } from './lifecycle';
 import { queueRequestUrl, submitUrl, type FalHosts } from './hosts';
 import { headerValue, type SendFalRequest, type StreamBody } from './request';
-import { DEFAULT_RETRY, RESULT_RETRY, STATUS_RETRY, SUBMIT_RETRY, withRetries } from './retry';
+import { DEFAULT_RETRY, NOT_SENT_CONNECTION_CODES, RESULT_RETRY, STATUS_RETRY, SUBMIT_RETRY, withRetries } from './retry';
 import { readStatusEvents } from './statusStream';
 import { REQUEST_TIMEOUTS_MS, type RequestTimeouts } from './timeouts';
 
@@ -139,6 +139,7 @@ export function createQueue(
 				authenticated: true,
 				timeoutMs: timeouts.submit,
 			};
+			const sentAt = new Date().toISOString();
 			const response = await withRetries(
 				async () => {
 					if (stop?.aborted) throw new SubmitNotSentError();
@@ -146,7 +147,15 @@ export function createQueue(
 				},
 				SUBMIT_RETRY,
 				stop,
-			);
+			).catch((error: unknown) => {
+				if (!(error instanceof FalConnectionError) || NOT_SENT_CONNECTION_CODES.has(error.code)) throw error;
+				const unanswered = new SubmitUnansweredError(error, endpoint, sentAt);
+				warn(`Seedance: fal did not answer a submit to ${endpoint} sent at ${sentAt} (${unanswered.reason}); fal may have queued the job, and will then bill it`, {
+					endpoint,
+					sentAt,
+				});
+				throw unanswered;
+			});
 			const submitted = response.body;
 			if (!stop?.aborted) return submitted;
 			const requestId = submitted.request_id;

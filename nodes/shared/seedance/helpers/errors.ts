@@ -1,7 +1,7 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
 import { DRAFT_LIFETIME_DAYS, FAL_FIELD_LABELS, REAL_PEOPLE_REFUSAL } from '../../schema';
-import { SubmitInterruptedError } from '../../transport';
+import { SubmitInterruptedError, SubmitUnansweredError } from '../../transport';
 import { SigningRefusedError } from './falFiles';
 import { DownloadRefusedError } from '../../transport/downloadPolicy';
 import { redactSecret } from './secrets';
@@ -227,6 +227,12 @@ export function toNodeError(
 		const nodeError = new NodeOperationError(node, clean(error.message), { itemIndex, description: clean(error.hint) });
 		nodeError.context[INTERRUPTED_REQUEST_KEY] = error.requestId;
 		return nodeError;
+	}
+	if (error instanceof SubmitUnansweredError) {
+		return new NodeOperationError(node, clean(`fal did not answer the submit (${error.reason}): it may have queued the job anyway, and will then run and bill it`), {
+			itemIndex,
+			description: clean(error.hint),
+		});
 	}
 	if (isFalError(error)) {
 		const { message, description } = describeDraftRefusal(error, itemIndex) ?? describeFalError(error, context);
