@@ -5,7 +5,7 @@
  * refused with 401 before anything runs. Ownership: a correctly signed webhook for another fal
  * account's job is refused (403) after looking it up with the trigger's own key; a redelivery with a
  * fresh signature runs nothing (static data saved by n8n between calls); a result naming a host other
- * than fal's is not downloaded.
+ * than fal's is not downloaded. Each item carries the cost estimated from its video (issue 18).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -134,6 +134,17 @@ describe('Seedance Trigger in n8n start (production webhook)', () => {
 		// The trigger downloaded the MP4 from fal's CDN into n8n's binary store.
 		expect(fake.requests('download').map((entry: { path: string }) => entry.path)).toContain(`/files/${requestId}.mp4`);
 		expect((await rest.binaryBytes(item.binary!.data)).equals(SAMPLE_VIDEO)).toBe(true);
+		// The cost, measured from that video (3 s of 640×360: 480p, 28,822.5 tokens) at fal's price list:
+		// fal names the app (Seedance 2.0), not the tier, so Mini ($0.007/1k) to Standard ($0.014/1k).
+		expect(item.json).not.toHaveProperty('estimatedCostUsd');
+		expect(item.json.cost).toMatchObject({
+			minUsd: 0.2018,
+			maxUsd: 0.4035,
+			priceSource: 'fal',
+			assumptions: [expect.stringContaining("fal's callback names Seedance 2.0 but not its tier")],
+			basis: 'the output video: 3 s at 640×360, billed as 480p on Seedance 2.0; reference videos, if any, are not known here',
+		});
+		expect(fake.requests('pricing').at(-1)?.headers.authorization).toBe(`Key ${API_KEY}`);
 		expect(runData['Video arrived'][0].data!.main[0].map((next) => next.json)).toEqual([
 			{ size: SAMPLE_VIDEO.length, head: SAMPLE_VIDEO.subarray(0, 64).toString('base64') },
 		]);
@@ -164,8 +175,8 @@ describe('Seedance Trigger in n8n start (production webhook)', () => {
 	});
 
 	/** Submits a job on the fake under `apiKey` with the trigger as webhook; resolves with fal's first delivery. */
-	async function jobDeliveredToTrigger(prompt: string, apiKey = API_KEY) {
-		const submit = await fetch(`${fake.url}/${ENDPOINT}?fal_webhook=${encodeURIComponent(productionUrl)}`, {
+	async function jobDeliveredToTrigger(prompt: string, apiKey = API_KEY, endpoint = ENDPOINT) {
+		const submit = await fetch(`${fake.url}/${endpoint}?fal_webhook=${encodeURIComponent(productionUrl)}`, {
 			method: 'POST',
 			headers: { authorization: `Key ${apiKey}`, 'content-type': 'application/json' },
 			body: JSON.stringify({ prompt, image_url: 'https://example.com/cat.jpg' }),
@@ -219,5 +230,18 @@ describe('Seedance Trigger in n8n start (production webhook)', () => {
 			"Refused to download the video from 169.254.169.254: it is a private, loopback or link-local address; only the credential's API Host and hosts listed in Options → Allowed Download Hosts are fetched there",
 		);
 		expect(item.binary).toBeUndefined();
+	});
+
+	it("a Seedance 2.5 video (one tier) carries the exact estimate, at fal's price", async () => {
+		const before = await rest.executionCount(WORKFLOW_ID);
+		const delivery = await jobDeliveredToTrigger('A fox runs', API_KEY, 'bytedance/seedance-2.5/image-to-video');
+		expect(delivery.responseStatus).toBe(200);
+		const executions = await rest.waitForExecutions(WORKFLOW_ID, before + 1);
+		const latest = executions.reduce((newest, execution) => (Number(execution.id) > Number(newest.id) ? execution : newest));
+		const [item] = (await rest.executionData(latest.id)).resultData.runData['Seedance Trigger'][0].data!.main[0];
+
+		// 28,822.5 tokens × $0.0214/1k.
+		expect(item.json).toMatchObject({ requestId: delivery.requestId, status: 'OK', estimatedCostUsd: 0.6168 });
+		expect(item.json.cost).toMatchObject({ estimatedUsd: 0.6168, tokens: 28823, usdPer1000Tokens: 0.0214, priceSource: 'fal', basis: expect.stringContaining('on Seedance 2.5') });
 	});
 });
