@@ -2,10 +2,12 @@
  * What `npm pack` (and so `npm publish` and n8n's community-package install) ships: the built nodes
  * and credential that package.json's "n8n" section names, their codex and icons, and nothing that
  * points at files it does not ship (source maps) or that n8n's scanner flags (.d.ts files).
- * Needs dist/ (npm test builds first; this project's .npmrc keeps npm from running prepack).
+ * The test builds what it packs itself, in a copy of the working tree (what a fresh clone has), with
+ * the package's own `npm run build`: it needs no dist/, and never packs a stale one or touches it.
  */
 import { execFileSync } from 'child_process';
-import { existsSync, readFileSync } from 'fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'fs';
+import { tmpdir } from 'os';
 import * as path from 'path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -15,13 +17,33 @@ const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as
 	publishConfig?: Record<string, unknown>;
 };
 
+/** The files a fresh clone would have (tracked, or new and not ignored), copied as they are now, with the installed node_modules beside them. */
+function copyOfWorkingTree(): string {
+	const dir = mkdtempSync(path.join(tmpdir(), 'seedance-pack-'));
+	const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' });
+	for (const file of listed.split('\0').filter((name) => name !== '')) {
+		const from = path.join(ROOT, file);
+		if (!existsSync(from)) continue; // deleted, not yet committed
+		mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+		copyFileSync(from, path.join(dir, file));
+	}
+	symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+	return dir;
+}
+
+let copy: string | undefined;
 let files: string[];
 beforeAll(() => {
-	if (!existsSync(path.join(ROOT, 'dist'))) throw new Error('dist/ is missing: run `npm run build` before packing');
-	const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
+	copy = copyOfWorkingTree();
+	execFileSync('npm', ['run', 'build', '--silent'], { cwd: copy, stdio: 'pipe' });
+	const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: copy, encoding: 'utf8' });
 	const [report] = JSON.parse(output.slice(output.indexOf('['))) as Array<{ files: Array<{ path: string }> }>;
 	files = report.files.map((file) => file.path);
-}, 60000);
+}, 180000);
+
+afterAll(() => {
+	if (copy) rmSync(copy, { recursive: true, force: true });
+});
 
 test('the package ships every node and credential that package.json names, with its codex', () => {
 	for (const entry of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) expect(files).toContain(entry);
