@@ -10,6 +10,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { InputError, toNodeError } from '../../helpers/errors';
 import { assertWithinVideoCap } from '../../helpers/budget';
 import { readGenerateOptions } from '../../helpers/parameters';
+import { logSubmitted } from '../../helpers/submitLog';
 import { cancelQuietly, type FalJob } from '../../helpers/queue';
 import { normaliseApiHost, type FalCredentials } from '../../../transport';
 import { isPrivateHost } from '../../../transport/privateAddress';
@@ -124,6 +125,7 @@ async function submitItem(item: ItemContext, batch: Batch, prepare: PrepareSubmi
 	const startTimeout = Math.max(MIN_START_TIMEOUT_SECONDS, Math.floor((batch.state.deadline - submittedAt) / 1000));
 	const submitted = await client.queue.submit(submission.endpoint, { input: submission.input, webhookUrl, startTimeout, priority: queuePriority, abortSignal: signal });
 	const job: FalJob = { endpoint: submission.endpoint, requestId: submitted.request_id };
+	logSubmitted(ctx, job.requestId, itemIndex, job.endpoint);
 	if (signal.aborted || batch.stopped) {
 		// Another item failed while this one was being submitted: nobody will wait for this job.
 		await cancelQuietly(client, job);
