@@ -52,6 +52,8 @@ const KINDS = [
 const WORKFLOWS = KINDS.map((entry) =>
 	draftThenCompleteWorkflow(`e2eDraftComplete${entry.kind.replace(/-/g, '')}`, entry.type, CREDENTIAL, [...entry.items], entry.parameters),
 );
+/** The text-to-video chain with Complete Draft in Submit Only: it returns the queued request at once. */
+const SUBMIT_ONLY = draftThenCompleteWorkflow('e2eDraftCompleteSubmitOnly', KINDS[0].type, CREDENTIAL, [KINDS[0].items[0]], KINDS[0].parameters, { mode: 'submitOnly' });
 
 describe('draft → Complete Draft in a real n8n (n8n execute), every kind', () => {
 	let fake: Awaited<ReturnType<typeof startFakeFal>>;
@@ -61,7 +63,7 @@ describe('draft → Complete Draft in a real n8n (n8n execute), every kind', () 
 		fake = await startFakeFal({ apiKey: API_KEY, jobMs: 200, queueMs: 20 });
 		n8n = N8nInstance.create('draft-complete');
 		await n8n.importCredentials([{ ...CREDENTIAL, apiKey: API_KEY, apiHost: fake.url }]);
-		await n8n.importWorkflows(WORKFLOWS);
+		await n8n.importWorkflows([...WORKFLOWS, SUBMIT_ONLY]);
 	});
 
 	afterAll(async () => {
@@ -110,5 +112,16 @@ describe('draft → Complete Draft in a real n8n (n8n execute), every kind', () 
 			expect(item.binary?.data?.mimeType).toBe('video/mp4');
 			expect(readBinary(item.binary!.data).equals(SAMPLE_VIDEO)).toBe(true);
 		}
+	});
+
+	it('Submit Only: the completion is queued at fal with the draft ID and returned at once, named by its request', async () => {
+		const { execution } = await n8n.execute(SUBMIT_ONLY.id);
+		expect(execution.data.resultData.error?.message).toBeUndefined();
+		const [draft] = outputOf(execution, 'Drafts (480p)');
+		const [queued] = outputOf(execution, 'Complete at 1080p');
+		expect(queued.json).toMatchObject({ endpoint: COMPLETE, status: 'IN_QUEUE', completedDraftId: draft.json.draftId, parameters: { draft_id: draft.json.draftId } });
+		expect(queued.binary).toBeUndefined();
+		const job = (fake.jobs as Map<string, FakeJobLike>).get(String(queued.json.requestId));
+		expect(job?.input).toEqual({ draft_id: draft.json.draftId });
 	});
 });

@@ -45,7 +45,8 @@ export function seedanceWorkflow(
 /**
  * Manual Trigger → Code (the items) → a Seedance node of `type` making Seedance 2.5 drafts
  * ("Drafts (480p)", version 2, Draft on, with the kind's `draftParameters`) → the same node type
- * completing each draft at 1080p ("Complete at 1080p", Draft ID from the draft's output).
+ * completing each draft at 1080p ("Complete at 1080p", Draft ID from the draft's output, with
+ * `completeParameters`, e.g. its mode).
  */
 export function draftThenCompleteWorkflow(
 	id: string,
@@ -53,6 +54,7 @@ export function draftThenCompleteWorkflow(
 	credential: { id: string; name: string },
 	items: Array<Record<string, unknown>>,
 	draftParameters: Record<string, unknown>,
+	completeParameters: Record<string, unknown> = {},
 ): WorkflowJson {
 	const seedance = (nodeId: string, name: string, x: number, parameters: Record<string, unknown>) => ({
 		id: nodeId,
@@ -72,7 +74,7 @@ export function draftThenCompleteWorkflow(
 			{ id: 'n1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
 			{ id: 'n2', name: 'Takes', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: `return ${JSON.stringify(items.map((json) => ({ json })))};` } },
 			seedance('n3', 'Drafts (480p)', 400, { operation: 'generate', draft: true, duration: '4', ...draftParameters }),
-			seedance('n4', 'Complete at 1080p', 600, { operation: 'completeDraft', draftId: '={{ $json.draftId }}' }),
+			seedance('n4', 'Complete at 1080p', 600, { operation: 'completeDraft', draftId: '={{ $json.draftId }}', ...completeParameters }),
 		],
 		connections: {
 			Start: { main: [[{ node: 'Takes', type: 'main', index: 0 }]] },

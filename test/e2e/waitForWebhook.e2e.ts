@@ -34,6 +34,13 @@ const FAMILY = {
 	},
 };
 
+/** Complete Draft waits the same way: each posted "prompt" is the ID of a Seedance 2.5 draft to render at 1080p. */
+const COMPLETE_DRAFT = {
+	id: 'e2eCompleteDraftWaitHook1',
+	path: 'seedance-complete-draft-wait-e2e',
+	node: { type: 'n8n-nodes-seedance.seedanceTextToVideo', parameters: { operation: 'completeDraft', draftId: '={{ $json.prompt }}' } },
+};
+
 interface ProxiedCall {
 	time: number;
 	method: string;
@@ -111,14 +118,15 @@ describeOn2x('Submit and Wait for Webhook in n8n start', () => {
 			jobMs: JOB_MS,
 			webhookRetries: 6,
 			webhookRetryMs: 250,
-			behaviour: (input: { prompt: string }) => (input.prompt.startsWith('instant') ? { queueMs: 0, jobMs: 0 } : undefined),
+			// A Complete Draft request has no prompt.
+			behaviour: (input: { prompt?: string }) => (input.prompt?.startsWith('instant') ? { queueMs: 0, jobMs: 0 } : undefined),
 		});
 		proxy = await startRecordingProxy();
 		n8n = N8nInstance.create('wait-webhook', { WEBHOOK_URL: proxy.url });
 		await n8n.importCredentials([{ id: 'waitE2eFal1', name: 'Fal (fake)', apiKey: API_KEY, apiHost: fake.url }]);
 		await n8n.importWorkflows([
 			waitForWebhookWorkflow({ id: WORKFLOW_ID, name: 'Seedance wait for webhook e2e', webhookPath: WEBHOOK_PATH, credential: CREDENTIAL, imageUrl: 'https://images.example.com/cat.jpg', jwksUrl: fake.jwksUrl }),
-			...Object.values(FAMILY).map(({ id, path: webhookPath, node }) =>
+			...[...Object.values(FAMILY), COMPLETE_DRAFT].map(({ id, path: webhookPath, node }) =>
 				waitForWebhookWorkflow({ id, name: id, webhookPath, credential: CREDENTIAL, imageUrl: '', jwksUrl: fake.jwksUrl, node }),
 			),
 		]);
@@ -126,7 +134,7 @@ describeOn2x('Submit and Wait for Webhook in n8n start', () => {
 		proxy.target.port = Number(new URL(baseUrl).port);
 		rest = new RestClient(baseUrl, await login(baseUrl));
 		await rest.publishWorkflow(WORKFLOW_ID);
-		for (const { id } of Object.values(FAMILY)) await rest.publishWorkflow(id);
+		for (const { id } of [...Object.values(FAMILY), COMPLETE_DRAFT]) await rest.publishWorkflow(id);
 	});
 
 	afterAll(async () => {
@@ -247,6 +255,29 @@ describeOn2x('Submit and Wait for Webhook in n8n start', () => {
 		for (const item of output) expect(await rest.binaryBytes(item.binary?.data as never)).toEqual(SAMPLE_VIDEO);
 		const submits = fake.requests('submit');
 		expect(submits.map((entry: { path: string }) => entry.path)).toEqual([`/bytedance/seedance-2.0/fast/${kind}`, `/bytedance/seedance-2.0/fast/${kind}`]);
+		expect(submits.map((entry: { query: Record<string, string> }) => new URL(entry.query.fal_webhook).pathname)).toEqual([
+			`/webhook-waiting/${executionId}`,
+			`/webhook-waiting/${executionId}`,
+		]);
+	});
+
+	it('Complete Draft waits for fal\'s callbacks and resumes with each draft rendered at 1080p', async () => {
+		fake.log.length = 0;
+		const draftIds = ['draft-wait-e2e-1', 'draft-wait-e2e-2'];
+		for (const draftId of draftIds) fake.drafts.create({ draftId, ownerKey: API_KEY });
+		const { execution, executionId } = await run(draftIds, COMPLETE_DRAFT.id, COMPLETE_DRAFT.path);
+
+		expect(execution.data.resultData.error).toBeUndefined();
+		const output = outputOf(execution, SEEDANCE_NODE);
+		expect(output.map((item) => [item.json.endpoint, item.json.completedDraftId, item.json.resolution])).toEqual(
+			draftIds.map((draftId) => ['bytedance/seedance-2.5/draft/complete', draftId, '1080p']),
+		);
+		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		for (const item of output) expect(await rest.binaryBytes(item.binary?.data as never)).toEqual(SAMPLE_VIDEO);
+		const submits = fake.requests('submit');
+		// Items are submitted concurrently: in no fixed order.
+		const sent = submits.map((entry: { path: string; body: { draft_id?: string } }) => [entry.path, entry.body]).sort((a: unknown[], b: unknown[]) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+		expect(sent).toEqual(draftIds.map((draftId) => ['/bytedance/seedance-2.5/draft/complete', { draft_id: draftId }]));
 		expect(submits.map((entry: { query: Record<string, string> }) => new URL(entry.query.fal_webhook).pathname)).toEqual([
 			`/webhook-waiting/${executionId}`,
 			`/webhook-waiting/${executionId}`,
