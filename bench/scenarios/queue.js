@@ -30,6 +30,7 @@ const local = require('../../scripts/lib/n8n-local');
 const { QueueStack } = require('../../scripts/lib/queue-stack');
 const { floorWorkflow } = require('../lib/floorWorkflow');
 const { API_KEY, IMAGE_URL } = require('../lib/harness');
+const { executionTally } = require('../lib/executionTally');
 const { countByKind, round } = require('../lib/stats');
 
 const TARGET_WEBHOOK_RATIO = 1.5;
@@ -59,23 +60,6 @@ function rssMb(pid) {
 	} catch {
 		return 0;
 	}
-}
-
-/**
- * The workflow's executions by status and the last stoppedAt, read from n8n's database. Not from
- * GET /rest/executions: n8n 2.41 answers its first page with the running executions and the finished
- * ones read in two queries (one that finishes in between is listed twice), and pages on by id while
- * ordering by start time (dist/executions/execution-list-v1.service.js), which in queue mode repeats
- * some executions and skips others: the table once read "202 of 200 succeeded".
- */
-async function executionTally(stack, workflowId) {
-	if (!/^\w+$/.test(workflowId)) throw new Error(`unexpected workflow id ${workflowId}`);
-	const rows = await stack.sql(`SELECT status, count(*), (extract(epoch from max("stoppedAt")) * 1000)::bigint FROM execution_entity WHERE "workflowId" = '${workflowId}' GROUP BY status`);
-	const byStatus = Object.fromEntries(rows.map(([status, count]) => [status, Number(count)]));
-	const total = Object.values(byStatus).reduce((sum, count) => sum + count, 0);
-	const unfinished = ['new', 'running', 'waiting'].reduce((sum, status) => sum + (byStatus[status] ?? 0), 0);
-	const lastStoppedAt = Math.max(0, ...rows.map((row) => Number(row[2]) || 0));
-	return { byStatus, total, finished: total - unfinished, lastStoppedAt };
 }
 
 async function measureMode(stack, fake, spec, config) {
