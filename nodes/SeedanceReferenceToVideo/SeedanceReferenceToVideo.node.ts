@@ -10,7 +10,7 @@ import {
 
 import type { Kind } from '../shared/schema';
 import { route } from '../shared/seedance/actions/router';
-import { buildProperties } from '../shared/seedance/description';
+import { buildProperties, NODE_SUBTITLE } from '../shared/seedance/description';
 import { waitForWebhookWebhooks } from '../shared/seedance/webhook/description';
 import { receiveFalCallback } from '../shared/seedance/webhook/receiveCallback';
 
@@ -26,7 +26,7 @@ export class SeedanceReferenceToVideo implements INodeType {
 		// Version 2 starts new nodes on Seedance 2.5; version 1 keeps 2.0 as the default, so saved workflows send what they always sent.
 		version: [1, 2],
 		defaultVersion: 2,
-		subtitle: '={{ $parameter["operation"] === "generate" ? "Generate Video · Seedance " + $parameter["model"] + ($parameter["tier"] ? " " + $parameter["tier"] : "") : $parameter["operation"] }}',
+		subtitle: NODE_SUBTITLE,
 		description: "Weave reference images, clips and audio into an MP4 with ByteDance's Seedance 2.5 or 2.0 on fal.ai",
 		defaults: { name: 'Seedance Reference-to-Video' },
 		usableAsTool: true,

@@ -2,8 +2,11 @@
 /**
  * The Seedance input schemas (2.0: text-, image- and reference-to-video in three tiers; 2.5: the same
  * kinds in one tier), as fal validates them, and the 422 bodies it answers. The values mirror
- * nodes/shared/schema/versions.ts (plain JS here: the fake has no build step); seedance-schema.test.ts
- * keeps the two in step.
+ * nodes/shared/schema/versions.ts; seedance-schema.test.ts keeps the two in step, fact by fact.
+ * Why a copy and not `require('dist/nodes/shared/schema')`: the fake is plain Node (the jest suites,
+ * `node test/fake-fal/cli.js`, the bench) and must run on a fresh clone without dist/, and a fake
+ * reading a stale dist/ would agree with yesterday's schema while the tests read today's TypeScript.
+ * A copy that a test compares fails loudly instead.
  * Error shapes are pydantic v2's, which is what fal's FastAPI apps send (fal-protocol.md §1).
  */
 

@@ -3,7 +3,7 @@
  * Model Tier fields are hidden for it on every node version (they would change nothing that is
  * sent) and a notice says which model renders the draft. n8n's own NodeHelpers decide what shows.
  */
-import { NodeHelpers, type INode, type INodeParameters, type INodeType } from 'n8n-workflow';
+import { NodeHelpers, Workflow, type INode, type INodeParameters, type INodeType, type INodeTypes } from 'n8n-workflow';
 
 import { NODE_VERSIONS } from '../../nodes/shared/seedance/description';
 import { SeedanceImageToVideo } from '../../nodes/SeedanceImageToVideo/SeedanceImageToVideo.node';
@@ -32,6 +32,14 @@ function savedParameters(nodeType: INodeType, typeVersion: number, values: INode
 	return NodeHelpers.getNodeParameters(nodeType.description.properties, values, false, false, node, nodeType.description) ?? {};
 }
 
+/** The subtitle n8n shows under the node on the canvas, its expression resolved by n8n's own Workflow. */
+function subtitleOf(nodeType: INodeType, typeVersion: number, parameters: INodeParameters): unknown {
+	const nodeTypes = { getByName: () => nodeType, getByNameAndVersion: () => nodeType, getKnownTypes: () => ({}) } as unknown as INodeTypes;
+	const node: INode = { id: 'seedance', name: 'Seedance', type: `n8n-nodes-seedance.${nodeType.description.name}`, typeVersion, position: [0, 0], parameters };
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+	return workflow.expression.getSimpleParameterValue(node, String(nodeType.description.subtitle), 'manual', {});
+}
+
 describe.each(nodes)('Seedance %s: Complete Draft in the editor', (_label, nodeType) => {
 	test.each(NODE_VERSIONS)('version %i hides Model and Model Tier, and shows the notice and the Draft ID', (typeVersion) => {
 		for (const model of ['2.0', '2.5']) {
@@ -56,6 +64,13 @@ describe.each(nodes)('Seedance %s: Complete Draft in the editor', (_label, nodeT
 		expect(notice?.displayName).toContain('Seedance 2.5');
 		expect(notice?.displayName).toContain('1080p');
 		expect(notice?.displayName).toContain('bytedance/seedance-2.5/draft/complete');
+	});
+
+	test('the canvas subtitle of a Complete Draft node names Seedance 2.5, not the Model it may still hold', () => {
+		for (const typeVersion of NODE_VERSIONS) {
+			expect(subtitleOf(nodeType, typeVersion, { operation: 'completeDraft', model: '2.0', tier: 'mini' })).toBe('Complete Draft · Seedance 2.5');
+			expect(subtitleOf(nodeType, typeVersion, { operation: 'generate', model: '2.0', tier: 'mini' })).toBe('Generate Video · Seedance 2.0 mini');
+		}
 	});
 
 	test('a Complete Draft node saved with a Model is saved again without it (nothing it sends depends on it)', () => {

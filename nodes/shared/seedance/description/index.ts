@@ -111,6 +111,12 @@ const completeDraftModelNotice: INodeProperties = {
 	displayOptions: { show: { operation: ['completeDraft'] } },
 };
 
+/**
+ * Under the node's name on the canvas: the model of a Generate Video node, and the drafting model for
+ * Complete Draft (which has no Model field and runs on it whatever Model the node holds).
+ */
+export const NODE_SUBTITLE = `={{ $parameter["operation"] === "generate" ? "Generate Video · Seedance " + $parameter["model"] + ($parameter["tier"] ? " " + $parameter["tier"] : "") : $parameter["operation"] === "completeDraft" ? "Complete Draft · ${DRAFTING_VERSION.label}" : $parameter["operation"] }}`;
+
 /** The parameters of one node of the family: the same operations and modes, its kind's fields. */
 export function buildProperties(kind: Kind): INodeProperties[] {
 	return [operationField(kind), ...modelFields(kind), ...tierFields(kind), completeDraftModelNotice, ...generateFields(kind), ...requestFields, generateOptions];
