@@ -294,13 +294,19 @@ async function buildOutputItem(
 		const client = createFalTransport(this, await this.getCredentials<FalCredentials>('falApi'));
 		const binary = await downloadVideo(this, video.url, video.file_name ?? videoFileName(event.requestId), policy, undefined, { platform: client.platform });
 		// The callback does not say what was asked for: the estimate comes from the video itself.
-		if (version) Object.assign(json, await deliveredCostFields(this, client, version, binary).catch(() => ({})));
+		if (version) Object.assign(json, await deliveredCostFields(this, client, version, binary).catch((error: unknown) => estimateFailed(this, event.requestId, error)));
 		if (deleteAfterDownload) json.deletedAtFal = await deleteAtFal(client.platform, event.requestId);
 		return { json, binary: { [binaryPropertyName]: binary } };
 	} catch (error) {
 		json.downloadError = errorMessage(error);
 		return { json };
 	}
+}
+
+/** An estimate is not worth failing the item for: it is left out, and the log says why. */
+function estimateFailed(ctx: IWebhookFunctions, requestId: string, error: unknown): IDataObject {
+	ctx.logger.warn(`Seedance Trigger: no cost estimate for request ${requestId}: ${errorMessage(error)}`);
+	return {};
 }
 
 /** The trigger's JWKS URL when set, else fal's own with its fallback. */
