@@ -52,8 +52,8 @@ describe(`n8n ${process.env.SEEDANCE_E2E_N8N_VERSION}'s own nodes`, () => {
 		expect(nodes.map((node) => typeName(node.name))).toContain('httprequest');
 	});
 
-	test('no built-in node is a Seedance or ByteDance node', () => {
-		expect(nodes.filter((node) => /seedance|bytedance/i.test(`${node.name} ${node.displayName}`))).toEqual([]);
+	test('no built-in node is a Seedance, ByteDance or fal node', () => {
+		expect(nodes.filter((node) => /seedance|bytedance|\bfal(ai|\.ai)?\b/i.test(`${node.name} ${node.displayName}`))).toEqual([]);
 	});
 
 	test("none of this package's nodes has the name or the display name of a built-in node", () => {
