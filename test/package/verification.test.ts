@@ -40,8 +40,9 @@ function stringsIn(value: unknown, where = ''): Array<{ where: string; text: str
 	return [];
 }
 
-// Emoji: pictographs, flags (regional indicators), keycaps and the emoji presentation selector.
-const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u{FE0F}|\u{20E3}/u;
+// Emoji: characters shown as emoji by default, pictographs asked to show as emoji (U+FE0F), flags and
+// keycaps. Text symbols such as → ↔ ✓ ™ are not emoji.
+const EMOJI = /\p{Emoji_Presentation}|\p{Extended_Pictographic}\u{FE0F}|\p{Regional_Indicator}|\u{20E3}/u;
 // A letter from any script but Latin (Greek, Cyrillic, CJK, …): the guidelines ask for English only.
 const NON_LATIN_LETTER = /(?!\p{Script=Latin})\p{L}/u;
 
@@ -66,10 +67,11 @@ describe('what the editor shows: no emoji, English only', () => {
 	test('the check finds an emoji or a non-Latin letter deep in a description (a nested option of a collection)', () => {
 		const planted = stringsIn({ properties: [{ displayName: 'Options', options: [{ name: 'x', values: [{ options: [{ name: 'Fast', description: 'Quick 🚀' }] }] }] }] });
 		expect(offending(planted, EMOJI)).toEqual(['properties[0].options[0].values[0].options[0].description: Quick 🚀']);
+		expect(offending(stringsIn(['Done ✅', 'Fast ⚡', 'Love ❤️', 'US 🇺🇸', 'Step 1️⃣']), EMOJI)).toHaveLength(5);
 		expect(offending(stringsIn({ hint: 'Видео' }), NON_LATIN_LETTER)).toEqual(['hint: Видео']);
 		// Typography the descriptions use is neither.
-		expect(offending(stringsIn({ hint: 'fal.ai → Dashboard → Keys … · “quoted” – 1080p × 2 ≤ 30 s, café' }), EMOJI)).toEqual([]);
-		expect(offending(stringsIn({ hint: 'fal.ai → Dashboard → Keys … · “quoted” – 1080p × 2 ≤ 30 s, café' }), NON_LATIN_LETTER)).toEqual([]);
+		expect(offending(stringsIn({ hint: 'fal.ai → Dashboard → Keys … · “quoted” – 1080p × 2 ≤ 30 s ↔ ✓ ™, café' }), EMOJI)).toEqual([]);
+		expect(offending(stringsIn({ hint: 'fal.ai → Dashboard → Keys … · “quoted” – 1080p × 2 ≤ 30 s ↔ ✓ ™, café' }), NON_LATIN_LETTER)).toEqual([]);
 	});
 
 	test.each(described)('$source: no names, option names, descriptions, hints or placeholders with an emoji', ({ strings }) => {
