@@ -1,13 +1,14 @@
 /**
  * A new user's path through the editor, in a headless Chromium (Debian's, driven by playwright-core)
  * on the n8n that `npm start` runs (scripts/start.js: packed package, fake fal, demo credential), on
- * ports the OS chooses: log in, open a new workflow, find the node in the nodes panel, add it, pick
- * the demo credential, type a prompt and an image URL, execute it and see the MP4 in the Binary tab;
- * then find and add the trigger and see its webhook URL.
+ * ports the OS chooses, on either n8n line (SEEDANCE_N8N_LINE): log in, open a new workflow, find the
+ * node in the nodes panel, add it, pick the demo credential, type a prompt and an image URL, execute
+ * it and see the MP4 in the Binary tab; Text-to-Video's Model choice, Draft switch and Complete Draft;
+ * Reference-to-Video's references; then find and add the trigger and see its webhook URL.
  *
  * Every step leaves a screenshot in $SEEDANCE_SCREENSHOTS_DIR (default: a new temporary folder; the
- * path is printed). `npm run screenshots` runs this file with SEEDANCE_UPDATE_README_SCREENSHOTS=1,
- * which also copies the README's pictures (README_SHOTS) into docs/.
+ * path is printed). `npm run screenshots` runs this file on the 2.x line with
+ * SEEDANCE_UPDATE_README_SCREENSHOTS=1, which also copies the README's pictures (README_SHOTS) into docs/.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -42,6 +43,12 @@ const VIEWPORT = { width: 1440, height: 900 };
 /** Tall enough for every field of the node's parameter panel without scrolling. */
 const TALL_VIEWPORT = { width: 1440, height: 1500 };
 const UI_TIMEOUT_MS = 60000;
+/**
+ * Where the 1.x editor (1.123) differs from 2.x's for these steps: the node panel's close button.
+ * (Its sign-in fields have names but no ids; the rest of the selectors are the same.)
+ */
+const CLOSE_NODE_PANEL = n8nMajor() >= 2 ? '[data-test-id=ndv-close-button]' : '[data-test-id=back-to-canvas]';
+type Clip = { x: number; y: number; width: number; height: number };
 /** The README's pictures (docs/<name>) and the step each one shows. */
 const README_SHOTS: Record<string, string> = {
 	'nodes-panel-search.png': 'search-seedance',
@@ -50,6 +57,10 @@ const README_SHOTS: Record<string, string> = {
 	'execution-video-player.png': 'video-player',
 	'credential.png': 'credential',
 	'trigger-webhook-url.png': 'trigger-webhook-url',
+	'text-to-video-model.png': 'text-to-video-model',
+	'draft-switch.png': 'text-to-video-draft',
+	'complete-draft.png': 'complete-draft',
+	'reference-to-video-parameters.png': 'reference-to-video-parameters',
 };
 
 const shotsDir = process.env.SEEDANCE_SCREENSHOTS_DIR
@@ -106,7 +117,7 @@ async function stopNpmStart(): Promise<void> {
 
 /** Step name → screenshot file, numbered in the order taken. */
 const shots = new Map<string, string>();
-async function shot(name: string, clip?: { x: number; y: number; width: number; height: number }): Promise<void> {
+async function shot(name: string, clip?: Clip): Promise<void> {
 	const file = path.join(shotsDir, `${String(shots.size + 1).padStart(2, '0')}-${name}.png`);
 	shots.set(name, file);
 	await page.mouse.move(0, VIEWPORT.height - 1);
@@ -121,16 +132,26 @@ async function closeToasts(): Promise<void> {
 	await page.locator('.el-notification').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
 }
 
-/** The parameter column of the node panel, from its tabs down to the last parameter. */
-async function parameterPanelClip(ndv: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
-	return await ndv.locator('[data-test-id=node-parameters]').evaluate((parameters) => {
+/** The parameter column of the node panel, from its tabs down to the last parameter; `whole`: to the column's end. */
+async function parameterPanelClip(ndv: Locator, whole = false): Promise<Clip> {
+	return await ndv.locator('[data-test-id=node-parameters]').evaluate((parameters, toEnd) => {
 		let column: HTMLElement = parameters as HTMLElement;
 		while (column.parentElement && !/_column_/.test(column.className)) column = column.parentElement;
 		const box = column.getBoundingClientRect();
 		const items = parameters.querySelectorAll('[data-test-id=parameter-item], [data-test-id=collection-parameter-add]');
 		const bottom = Math.max(...Array.from(items, (item) => item.getBoundingClientRect().bottom));
-		return { x: box.left, y: box.top, width: box.width, height: Math.min(box.height, bottom - box.top + 16) };
-	});
+		return { x: box.left, y: box.top, width: box.width, height: toEnd ? box.height : Math.min(box.height, bottom - box.top + 16) };
+	}, whole);
+}
+
+/** The parameter column and the dropdown open in it (it can be wider than the column). */
+async function withOpenDropdown(ndv: Locator): Promise<Clip> {
+	const column = await parameterPanelClip(ndv, true);
+	const dropdown = await page.locator('.el-select-dropdown').filter({ visible: true }).first().boundingBox();
+	if (!dropdown) return column;
+	const x = Math.min(column.x, dropdown.x);
+	const right = Math.max(column.x + column.width, dropdown.x + dropdown.width);
+	return { x, y: column.y, width: right - x, height: column.height };
 }
 
 /** Opens the nodes panel on a new, empty workflow and types `query` into its search. */
@@ -144,6 +165,16 @@ async function searchNewWorkflow(query: string): Promise<Locator> {
 
 function panelItem(panel: Locator, name: string): Locator {
 	return panel.locator('[data-test-id=node-creator-item-name]').filter({ hasText: new RegExp(`^\\s*${name}\\s*$`) });
+}
+
+/** Adds a node of the family from the nodes panel with its Generate action; resolves with its open panel. */
+async function addNode(name: string, action: string): Promise<Locator> {
+	const panel = await searchNewWorkflow('Seedance');
+	await panelItem(panel, name).click();
+	await panel.locator('[data-test-id=node-creator-item-name]').filter({ hasText: action }).click();
+	const ndv = page.locator('[data-test-id=ndv]');
+	await ndv.locator('[data-test-id=node-parameters]').waitFor();
+	return ndv;
 }
 
 beforeAll(async () => {
@@ -164,8 +195,9 @@ beforeAll(async () => {
 	page = context.pages()[0] ?? (await context.newPage());
 
 	await page.goto(`${baseUrl}/signin`);
-	await page.fill('#emailOrLdapLoginId', local.DEMO_OWNER.email);
-	await page.fill('#password', local.DEMO_OWNER.password);
+	// 2.x gives the fields ids, 1.x only names.
+	await page.fill('input[name=emailOrLdapLoginId]', local.DEMO_OWNER.email);
+	await page.fill('input[name=password]', local.DEMO_OWNER.password);
 	await shot('sign-in');
 	await page.click('[data-test-id=form-submit-button]');
 	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
@@ -184,11 +216,7 @@ afterAll(async () => {
 	process.stderr.write(`[browser] screenshots of each step: ${shotsDir}\n`);
 }, 60000);
 
-// The steps and selectors are the n8n 2.x editor's; on the 1.x line this test is not run (its
-// editor has not been driven here yet: README, "Compatibility").
-const describeInEditor = n8nMajor() >= 2 ? describe : describe.skip;
-
-describeInEditor('a new user in the editor of `npm start`', () => {
+describe('a new user in the editor of `npm start`', () => {
 	test('finds Seedance Image-to-Video (and its Text- and Reference-to-Video siblings) in the nodes panel by "Seedance", and by "image to video"', async () => {
 		let panel = await searchNewWorkflow('Seedance');
 		await shot('new-workflow-panel');
@@ -205,12 +233,7 @@ describeInEditor('a new user in the editor of `npm start`', () => {
 	});
 
 	test('adds the node, picks the demo credential, runs a prompt and an image URL, and shows video/mp4 in the Binary tab', async () => {
-		const panel = await searchNewWorkflow('image to video');
-		await panelItem(panel, NODE_NAME).click();
-		await panel.locator('[data-test-id=node-creator-item-name]').filter({ hasText: 'Generate a video from an image' }).click();
-
-		const ndv = page.locator('[data-test-id=ndv]');
-		await ndv.locator('[data-test-id=node-parameters]').waitFor();
+		const ndv = await addNode(NODE_NAME, 'Generate a video from an image');
 		await ndv.locator('[data-test-id=node-credentials-select]').click();
 		await page.locator(`[data-test-id=node-credentials-select-item-${DEMO_CREDENTIAL_ID}]`).click();
 		await ndv.locator('[data-test-id=parameter-input-prompt] textarea').fill(PROMPT);
@@ -233,7 +256,7 @@ describeInEditor('a new user in the editor of `npm start`', () => {
 		expect(await binary.innerText()).toMatch(/File Name:\s*\S+\.mp4/);
 
 		// The canvas behind the panel: n8n put a manual trigger before the node, both ran.
-		await ndv.locator('[data-test-id=ndv-close-button]').click();
+		await page.locator(CLOSE_NODE_PANEL).click();
 		await page.locator('[data-test-id=zoom-to-fit]').click();
 		const node = page.locator(`[data-test-id=canvas-node][data-node-name="${NODE_NAME}"]`);
 		await node.locator('[data-test-id=canvas-node-status-success]').waitFor();
@@ -268,6 +291,45 @@ describeInEditor('a new user in the editor of `npm start`', () => {
 		await dialog.getByText('API Key').first().waitFor();
 		await shot('credential', (await dialog.boundingBox()) ?? undefined);
 		await page.keyboard.press('Escape');
+	});
+
+	test('Text-to-Video offers Seedance 2.5 and 2.0, its Draft switch hides Resolution, and Complete Draft asks for a Draft ID', async () => {
+		const ndv = await addNode('Seedance Text-to-Video', 'Generate a video from a prompt');
+		await ndv.locator('[data-test-id=parameter-input-prompt] textarea').fill('A barista pours latte art in slow motion, warm morning light');
+
+		await ndv.locator('[data-test-id=parameter-input-model]').click();
+		await page.getByRole('option', { name: /Seedance 2\.0/ }).waitFor();
+		await page.getByRole('option', { name: /Seedance 2\.5/ }).hover();
+		await shot('text-to-video-model', await withOpenDropdown(ndv));
+		await page.getByRole('option', { name: /Seedance 2\.5/ }).click();
+
+		const resolution = ndv.locator('[data-test-id=parameter-input-resolution]');
+		await resolution.waitFor();
+		await ndv.locator('[data-test-id=parameter-input-draft] .el-switch').click();
+		await resolution.waitFor({ state: 'detached' });
+		await page.setViewportSize(TALL_VIEWPORT);
+		await shot('text-to-video-draft', await parameterPanelClip(ndv));
+		await page.setViewportSize(VIEWPORT);
+
+		await ndv.locator('[data-test-id=parameter-input-operation]').click();
+		await page.getByRole('option', { name: /Complete Draft/ }).click();
+		await ndv.locator('[data-test-id=parameter-input-draftId]').waitFor();
+		await ndv.locator('[data-test-id=parameter-input-prompt]').waitFor({ state: 'detached' });
+		await shot('complete-draft', await parameterPanelClip(ndv));
+	});
+
+	test('Reference-to-Video takes images, videos and audio as references, named @Image1… in the prompt', async () => {
+		const ndv = await addNode('Seedance Reference-to-Video', 'Generate a video from references');
+		for (const field of ['referenceVideoSource', 'referenceAudioSource']) await ndv.locator(`[data-test-id=parameter-input-${field}]`).waitFor();
+		await ndv.locator('[data-test-id=parameter-input-prompt] textarea').fill('The bottle from @Image1 turns slowly on a marble table, the logo from @Image2 fades in');
+		await ndv.locator('[data-test-id=parameter-input-referenceImageSource]').click();
+		await page.getByRole('option', { name: /^URLs/ }).click();
+		const urls = ndv.locator('[data-test-id=parameter-input-referenceImageUrls] textarea');
+		await urls.fill('https://example.com/product.png\nhttps://example.com/logo.png');
+		await urls.blur();
+		await page.setViewportSize(TALL_VIEWPORT);
+		await shot('reference-to-video-parameters', await parameterPanelClip(ndv));
+		await page.setViewportSize(VIEWPORT);
 	});
 
 	test('finds and adds the trigger, which shows its webhook URL', async () => {
