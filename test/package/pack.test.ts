@@ -2,48 +2,30 @@
  * What `npm pack` (and so `npm publish` and n8n's community-package install) ships: the built nodes
  * and credential that package.json's "n8n" section names, their codex and icons, and nothing that
  * points at files it does not ship (source maps) or that n8n's scanner flags (.d.ts files).
- * The test builds what it packs itself, in a copy of the working tree (what a fresh clone has), with
- * the package's own `npm run build`: it needs no dist/, and never packs a stale one or touches it.
+ * It packs what a fresh clone builds (freshBuild.ts): no dist/ needed, never a stale one.
  */
 import { execFileSync } from 'child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'fs';
-import { tmpdir } from 'os';
+import { readFileSync } from 'fs';
 import * as path from 'path';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+import { FRESH_BUILD_TIMEOUT_MS, freshBuild, ROOT, type FreshBuild } from './freshBuild';
+
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
 	n8n: { nodes: string[]; credentials: string[] };
 	scripts: Record<string, string>;
 	publishConfig?: Record<string, unknown>;
 };
 
-/** The files a fresh clone would have (tracked, or new and not ignored), copied as they are now, with the installed node_modules beside them. */
-function copyOfWorkingTree(): string {
-	const dir = mkdtempSync(path.join(tmpdir(), 'seedance-pack-'));
-	const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' });
-	for (const file of listed.split('\0').filter((name) => name !== '')) {
-		const from = path.join(ROOT, file);
-		if (!existsSync(from)) continue; // deleted, not yet committed
-		mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-		copyFileSync(from, path.join(dir, file));
-	}
-	symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-	return dir;
-}
-
-let copy: string | undefined;
+let build: FreshBuild | undefined;
 let files: string[];
 beforeAll(() => {
-	copy = copyOfWorkingTree();
-	execFileSync('npm', ['run', 'build', '--silent'], { cwd: copy, stdio: 'pipe' });
-	const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: copy, encoding: 'utf8' });
+	build = freshBuild();
+	const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: build.root, encoding: 'utf8' });
 	const [report] = JSON.parse(output.slice(output.indexOf('['))) as Array<{ files: Array<{ path: string }> }>;
 	files = report.files.map((file) => file.path);
-}, 180000);
+}, FRESH_BUILD_TIMEOUT_MS);
 
-afterAll(() => {
-	if (copy) rmSync(copy, { recursive: true, force: true });
-});
+afterAll(() => build?.remove());
 
 test('the package ships every node and credential that package.json names, with its codex', () => {
 	for (const entry of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) expect(files).toContain(entry);

@@ -10,6 +10,8 @@ import * as path from 'path';
 
 import type { ICredentialType, INodeType } from 'n8n-workflow';
 
+import { FRESH_BUILD_TIMEOUT_MS, freshBuild, type FreshBuild } from './freshBuild';
+
 const ROOT = path.resolve(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
 	license: string;
@@ -108,6 +110,10 @@ const iconOwners = [
 ];
 
 describe('icons', () => {
+	let build: FreshBuild | undefined;
+	beforeAll(() => (build = freshBuild()), FRESH_BUILD_TIMEOUT_MS);
+	afterAll(() => build?.remove());
+
 	test.each(iconOwners)('$source has a light and a dark SVG icon, different files, each a real SVG', ({ source, icon }) => {
 		const { light, dark } = iconFiles(icon, source);
 		expect(light).not.toBe(dark);
@@ -122,13 +128,15 @@ describe('icons', () => {
 		}
 	});
 
+	// What a fresh clone's `npm run build` makes (freshBuild.ts), so no dist/ is needed here.
 	test.each(iconOwners)('$built: the build copies both icons beside it in dist/ (gulp build:icons), byte for byte', ({ source, built, icon }) => {
-		if (!existsSync(path.join(ROOT, 'dist'))) throw new Error('dist/ is missing: run `npm run build` first');
+		const builtRoot = build?.root;
+		if (!builtRoot) throw new Error('the fresh build did not run');
 		const sourceIcons = iconFiles(icon, source);
 		const builtIcons = iconFiles(icon, built);
 		for (const variant of ['light', 'dark'] as const) {
-			expect(existsSync(path.join(ROOT, builtIcons[variant]))).toBe(true);
-			expect(readFileSync(path.join(ROOT, builtIcons[variant]))).toEqual(readFileSync(path.join(ROOT, sourceIcons[variant])));
+			expect(existsSync(path.join(builtRoot, builtIcons[variant]))).toBe(true);
+			expect(readFileSync(path.join(builtRoot, builtIcons[variant]))).toEqual(readFileSync(path.join(ROOT, sourceIcons[variant])));
 		}
 	});
 });
