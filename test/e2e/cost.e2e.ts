@@ -4,6 +4,7 @@
  * lookup, and Estimate Cost gives each item's cost and the total on all three nodes, at fal's price
  * or, when fal's price list fails, at the node's own.
  */
+import { manualWorkflow, type SeedanceNode } from './executeWorkflow';
 import { N8nInstance, NODE_TYPE, outputOf, type WorkflowJson } from './n8nInstance';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -20,29 +21,13 @@ const SECRET_KEY = 'e2e-cost-key-7a1b2c3d:do-not-print-me';
 const CREDENTIAL = { id: 'falCostCredential', name: 'Fal (fake, cost)' };
 const BATCH_SIZE = 200;
 
-/** Manual Trigger → Code (BATCH_SIZE rows, as from a sheet) → the given Seedance nodes, side by side. */
-function workflow(id: string, seedanceNodes: Array<{ name: string; type: string; parameters: Record<string, unknown> }>, rows = BATCH_SIZE): WorkflowJson {
+/** BATCH_SIZE rows, as from a sheet, into the given Seedance nodes side by side. */
+function workflow(id: string, seedanceNodes: SeedanceNode[], rows = BATCH_SIZE): WorkflowJson {
 	const items = Array.from({ length: rows }, (_, index) => ({ json: { prompt: `Product shot ${index + 1}`, imageUrl: `https://images.example.com/product-${index + 1}.jpg` } }));
-	return {
-		id,
-		name: id,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{ id: 'n1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ id: 'n2', name: 'Rows', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: `return ${JSON.stringify(items)};` } },
-			...seedanceNodes.map((node, index) => ({ id: `s${index}`, typeVersion: 1, position: [400, index * 200], credentials: { falApi: CREDENTIAL }, ...node })),
-		],
-		connections: {
-			Start: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] },
-			Rows: { main: [seedanceNodes.map((node) => ({ node: node.name, type: 'main', index: 0 }))] },
-		},
-	};
+	return manualWorkflow(id, { credential: CREDENTIAL, items, seedance: seedanceNodes });
 }
 
-const imageToVideo = (parameters: Record<string, unknown>) => ({
-	name: 'Seedance',
-	type: NODE_TYPE,
+const imageToVideo = (parameters: Record<string, unknown>): SeedanceNode => ({
 	parameters: { operation: 'generate', tier: 'fast', resolution: '720p', duration: 'auto', prompt: '={{ $json.prompt }}', imageSource: 'url', imageUrl: '={{ $json.imageUrl }}', ...parameters },
 });
 

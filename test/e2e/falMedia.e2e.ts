@@ -10,7 +10,8 @@ import path from 'node:path';
 
 import { startForwardProxy, type ForwardProxy } from '../proxy/forwardProxy';
 import type { FakeFal } from '../fake-fal';
-import { N8nInstance, NODE_TYPE, outputOf, type WorkflowJson } from './n8nInstance';
+import { manualWorkflow } from './executeWorkflow';
+import { N8nInstance, outputOf, type WorkflowJson } from './n8nInstance';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startFakeFal } = require('../fake-fal');
@@ -19,26 +20,12 @@ const SECRET_KEY = 'fal-media-e2e-key-51c0:never-on-a-cdn';
 const CREDENTIAL = { id: 'falMediaCredential', name: 'Fal (fake, fal media hosts)' };
 const SAMPLE_VIDEO = fs.readFileSync(path.join(__dirname, '..', 'fake-fal', 'fixtures', 'sample.mp4'));
 
+/** Manual Trigger → Seedance generating one video from a fixed image, with the given More Options. */
 function generateWorkflow(id: string, options: Record<string, unknown>): WorkflowJson {
-	return {
-		id,
-		name: id,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{ id: 'm1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: 'm2',
-				name: 'Seedance',
-				type: NODE_TYPE,
-				typeVersion: 1,
-				position: [200, 0],
-				credentials: { falApi: CREDENTIAL },
-				parameters: { operation: 'generate', prompt: 'The cat blinks', imageSource: 'url', imageUrl: 'https://images.example.com/cat.jpg', duration: '5', options },
-			},
-		],
-		connections: { Start: { main: [[{ node: 'Seedance', type: 'main', index: 0 }]] } },
-	};
+	return manualWorkflow(id, {
+		credential: CREDENTIAL,
+		seedance: [{ parameters: { operation: 'generate', prompt: 'The cat blinks', imageSource: 'url', imageUrl: 'https://images.example.com/cat.jpg', duration: '5', options } }],
+	});
 }
 
 describe("fal's media hosts and private files in a real n8n", () => {

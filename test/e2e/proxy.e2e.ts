@@ -18,7 +18,8 @@ import * as path from 'node:path';
 
 import { startForwardProxy, VIA, type ForwardProxy } from '../proxy/forwardProxy';
 import type { FakeFal } from '../fake-fal';
-import { N8nInstance, NODE_TYPE, outputOf, type WorkflowJson } from './n8nInstance';
+import { manualWorkflow } from './executeWorkflow';
+import { N8nInstance, outputOf, type WorkflowJson } from './n8nInstance';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startFakeFal } = require('../fake-fal');
@@ -31,30 +32,11 @@ const TINY_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 
 /** Manual Trigger → Code (an item with a PNG in binary "data") → Seedance: upload, generate, download. */
 function binaryImageWorkflow(id: string): WorkflowJson {
-	const item = { json: { prompt: 'The cat slowly turns its head' }, binary: { data: { data: TINY_PNG_BASE64, mimeType: 'image/png', fileName: 'cat.png' } } };
-	return {
-		id,
-		name: id,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{ id: 'p1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ id: 'p2', name: 'Image', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: `return [${JSON.stringify(item)}];` } },
-			{
-				id: 'p3',
-				name: 'Seedance',
-				type: NODE_TYPE,
-				typeVersion: 1,
-				position: [400, 0],
-				credentials: { falApi: CREDENTIAL },
-				parameters: { operation: 'generate', prompt: '={{ $json.prompt }}', imageSource: 'binary', imageBinaryProperty: 'data', duration: '5' },
-			},
-		],
-		connections: {
-			Start: { main: [[{ node: 'Image', type: 'main', index: 0 }]] },
-			Image: { main: [[{ node: 'Seedance', type: 'main', index: 0 }]] },
-		},
-	};
+	return manualWorkflow(id, {
+		credential: CREDENTIAL,
+		items: [{ json: { prompt: 'The cat slowly turns its head' }, binary: { data: { data: TINY_PNG_BASE64, mimeType: 'image/png', fileName: 'cat.png' } } }],
+		seedance: [{ parameters: { operation: 'generate', prompt: '={{ $json.prompt }}', imageSource: 'binary', imageBinaryProperty: 'data', duration: '5' } }],
+	});
 }
 
 describe('Seedance in a real n8n behind an HTTP(S) proxy', () => {

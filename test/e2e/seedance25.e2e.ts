@@ -3,6 +3,7 @@
  * saved at version 2 without a Model parameter runs on 2.5 (n8n fills the version's default), in every
  * kind, and a version 1 node without one stays on 2.0.
  */
+import { manualWorkflow } from './executeWorkflow';
 import { N8nInstance, NODE_TYPE, outputOf, type WorkflowJson } from './n8nInstance';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -12,18 +13,9 @@ const SECRET_KEY = 'e2e-25-key-1a2b3c4d:do-not-print-me';
 const CREDENTIAL = { id: 'falE2e25Credential', name: 'Fal (fake, 2.5)' };
 const IMAGE_URL = 'https://upload.wikimedia.org/wikipedia/commons/3/3a/Cat03.jpg';
 
+/** Manual Trigger → one Seedance node of `type` at `typeVersion`. */
 function workflow(id: string, type: string, typeVersion: number, parameters: Record<string, unknown>): WorkflowJson {
-	return {
-		id,
-		name: id,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{ id: 'n1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ id: 'n2', name: 'Seedance', type, typeVersion, position: [200, 0], credentials: { falApi: CREDENTIAL }, parameters },
-		],
-		connections: { Start: { main: [[{ node: 'Seedance', type: 'main', index: 0 }]] } },
-	};
+	return manualWorkflow(id, { credential: CREDENTIAL, seedance: [{ type, typeVersion, parameters }] });
 }
 
 const TEXT = workflow('e2e25Text', 'n8n-nodes-seedance.seedanceTextToVideo', 2, { prompt: 'A kite over the sea at dawn', duration: '20', resolution: '1080p' });
