@@ -134,8 +134,8 @@ export class N8nInstance {
 		return baseUrl;
 	}
 
-	/** Stops `n8n start` (if running) and deletes the user folder. */
-	async dispose(): Promise<void> {
+	/** Stops `n8n start` (if running); the user folder stays, so start() brings the same n8n back. */
+	async stop(): Promise<void> {
 		const server = this.server;
 		if (server && server.exitCode === null) {
 			const exited = new Promise((resolve) => server.once('exit', resolve));
@@ -144,6 +144,11 @@ export class N8nInstance {
 			await exited;
 			clearTimeout(forceKill);
 		}
+	}
+
+	/** Stops `n8n start` (if running) and deletes the user folder. */
+	async dispose(): Promise<void> {
+		await this.stop();
 		if (!process.env.SEEDANCE_E2E_KEEP) fs.rmSync(this.userFolder, { recursive: true, force: true });
 	}
 }

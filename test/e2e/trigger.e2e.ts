@@ -4,8 +4,8 @@
  * `/webhook/<webhookId>/seedance` runs it with the video as binary, and forged or unsigned calls are
  * refused with 401 before anything runs. Ownership: a correctly signed webhook for another fal
  * account's job is refused (403) after looking it up with the trigger's own key; a redelivery with a
- * fresh signature runs nothing (static data saved by n8n between calls); a result naming a host other
- * than fal's is not downloaded. Each item carries the cost estimated from its video (issue 18).
+ * fresh signature runs nothing (static data saved by n8n between calls), also after n8n restarts; a
+ * result naming a host other than fal's is not downloaded. Each item carries the cost estimated from its video (issue 18).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -21,7 +21,9 @@ const API_KEY = 'trigger-e2e-key';
 const ATTACKER_KEY = 'someone-elses-key';
 const CREDENTIAL = { id: 'triggerE2eFal1', name: 'Fal (fake)' };
 const WEBHOOK_ID = 'seedance-e2e-trigger';
-const WORKFLOW_ID = 'e2eSeedanceTrigger1';
+// n8n's own workflow ids have 16 characters; n8n 1.x saves static data only for ids of at most 16
+// (n8n/dist/utils.js isWorkflowIdValid; 2.x: 21), and skips the save silently for longer ones.
+const WORKFLOW_ID = 'e2eSeedanceTrig1';
 const ENDPOINT = 'bytedance/seedance-2.0/fast/image-to-video';
 
 function triggerWorkflow(jwksUrl: string): WorkflowJson {
@@ -243,5 +245,25 @@ describe('Seedance Trigger in n8n start (production webhook)', () => {
 		// 28,822.5 tokens × $0.0214/1k.
 		expect(item.json).toMatchObject({ requestId: delivery.requestId, status: 'OK', estimatedCostUsd: 0.6168 });
 		expect(item.json.cost).toMatchObject({ estimatedUsd: 0.6168, tokens: 28823, usdPer1000Tokens: 0.0214, priceSource: 'fal', basis: expect.stringContaining('on Seedance 2.5') });
+	});
+
+	// Last: it restarts n8n (new port, new session).
+	it('runs nothing when fal delivers a job again after n8n restarted: the delivered ids are in the static data n8n saved', async () => {
+		const before = await rest.executionCount(WORKFLOW_ID);
+		const delivery = await jobDeliveredToTrigger('A horse trots');
+		expect(delivery.responseStatus).toBe(200);
+		await rest.waitForExecutions(WORKFLOW_ID, before + 1);
+
+		// A new process knows nothing of the old one's memory: only n8n's database remembers.
+		await n8n.stop();
+		const baseUrl = await n8n.start();
+		rest = new RestClient(baseUrl, await login(baseUrl));
+		productionUrl = `${baseUrl}/webhook/${WEBHOOK_ID}/seedance`;
+
+		const again = await fake.sendWebhook(productionUrl, delivery.body, { timestamp: Math.floor(Date.now() / 1000) + 1 });
+		expect(again.status).toBe(200);
+		expect(again.body).toMatchObject({ duplicate: true });
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		expect(await rest.executionCount(WORKFLOW_ID)).toBe(before + 1);
 	});
 });
