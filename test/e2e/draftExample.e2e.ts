@@ -6,15 +6,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { N8nInstance, NODE_TYPE, login, outputOf, readExample, type Execution } from './n8nInstance';
-import { RestClient } from './restClient';
+import { publishExample } from './examples';
+import { N8nInstance, outputOf, readExample, type Execution } from './n8nInstance';
+import type { RestClient } from './restClient';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startFakeFal } = require('../fake-fal');
 
 const API_KEY = 'draft-e2e-key';
 const SAMPLE_VIDEO = fs.readFileSync(path.join(__dirname, '..', 'fake-fal', 'fixtures', 'sample.mp4'));
-const TEXT_TO_VIDEO = NODE_TYPE.replace('seedanceImageToVideo', 'seedanceTextToVideo');
 
 interface FakeJobLike {
 	endpoint: string;
@@ -25,7 +25,6 @@ interface FakeJobLike {
 
 describe('the draft example in n8n start (preview drafts, approve one, complete it at 1080p)', () => {
 	const workflow = readExample('draft-approve-complete.json');
-	const seedanceNode = workflow.nodes.find((node) => node.type === TEXT_TO_VIDEO)!;
 	const webhookNode = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.webhook')!;
 	let fake: Awaited<ReturnType<typeof startFakeFal>>;
 	let n8n: N8nInstance;
@@ -34,12 +33,7 @@ describe('the draft example in n8n start (preview drafts, approve one, complete 
 	beforeAll(async () => {
 		fake = await startFakeFal({ apiKey: API_KEY, jobMs: 200, queueMs: 20 });
 		n8n = N8nInstance.create('drafts');
-		const { falApi } = seedanceNode.credentials as { falApi: { id: string; name: string } };
-		await n8n.importCredentials([{ ...falApi, apiKey: API_KEY, apiHost: fake.url }]);
-		await n8n.importWorkflows([workflow]);
-		const baseUrl = await n8n.start();
-		rest = new RestClient(baseUrl, await login(baseUrl));
-		await rest.publishWorkflow(workflow.id);
+		rest = await publishExample(n8n, workflow, { apiKey: API_KEY, apiHost: fake.url });
 	});
 
 	afterAll(async () => {

@@ -7,8 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 
-import { N8nInstance, NODE_TYPE, login, readExample } from './n8nInstance';
-import { RestClient } from './restClient';
+import { publishExample } from './examples';
+import { N8nInstance, readExample } from './n8nInstance';
+import type { RestClient } from './restClient';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startFakeFal } = require('../fake-fal');
@@ -85,7 +86,6 @@ interface FileOfPage {
 describe('the form example in n8n start (upload an image, get the MP4)', () => {
 	const workflow = readExample('form-upload-to-video.json');
 	const formNode = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.formTrigger')!;
-	const seedanceNode = workflow.nodes.find((node) => node.type === NODE_TYPE)!;
 	const png = tinyPng();
 	let fake: Awaited<ReturnType<typeof startFakeFal>>;
 	let n8n: N8nInstance;
@@ -95,13 +95,8 @@ describe('the form example in n8n start (upload an image, get the MP4)', () => {
 	beforeAll(async () => {
 		fake = await startFakeFal({ apiKey: API_KEY, jobMs: 300, queueMs: 50 });
 		n8n = N8nInstance.create('form');
-		const { falApi } = seedanceNode.credentials as { falApi: { id: string; name: string } };
-		await n8n.importCredentials([{ ...falApi, apiKey: API_KEY, apiHost: fake.url }]);
-		await n8n.importWorkflows([workflow]);
-		const baseUrl = await n8n.start();
-		rest = new RestClient(baseUrl, await login(baseUrl));
-		await rest.publishWorkflow(workflow.id);
-		formUrl = `${baseUrl}/form/${formNode.webhookId as string}`;
+		rest = await publishExample(n8n, workflow, { apiKey: API_KEY, apiHost: fake.url });
+		formUrl = `${rest.baseUrl}/form/${formNode.webhookId as string}`;
 	});
 
 	afterAll(async () => {

@@ -6,8 +6,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { exampleCredential } from './examples';
 import { IMAGE_URLS, seedanceWorkflow as workflowWith } from './executeWorkflow';
-import { N8nInstance, NODE_TYPE, outputOf, readExample } from './n8nInstance';
+import { N8nInstance, outputOf, readExample } from './n8nInstance';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startFakeFal } = require('../fake-fal');
@@ -53,11 +54,9 @@ describe('Seedance in a real n8n (n8n execute)', () => {
 			// The batch example writes to /tmp/seedance-videos/; here, to a folder of this run.
 			JSON.parse(JSON.stringify(readExample(file)).split('/tmp/seedance-videos/').join(`${outputDir}/`)),
 		);
-		const exampleCredentialId = (exampleWorkflows[0].nodes.find((node: { type: string }) => node.type === NODE_TYPE)
-			.credentials as { falApi: { id: string; name: string } }).falApi;
 		await n8n.importCredentials([
 			{ ...CREDENTIAL, apiKey: SECRET_KEY, apiHost: fake.url },
-			{ ...exampleCredentialId, apiKey: SECRET_KEY, apiHost: fake.url },
+			{ ...exampleCredential(exampleWorkflows[0]), apiKey: SECRET_KEY, apiHost: fake.url },
 		]);
 		await n8n.importWorkflows([generate, continueOnFail, contentPolicy, textSubmitOnly, referenceRefused, ...exampleWorkflows]);
 	});

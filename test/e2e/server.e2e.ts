@@ -1,6 +1,7 @@
 /**
  * `n8n start` with the packed package: the server comes up and knows our node and credential types (the form example itself runs end to end in formExample.e2e.ts).
  */
+import { exampleCredential } from './examples';
 import { CREDENTIAL_TYPE_NAME, N8nInstance, NODE_TYPE, login, readExample } from './n8nInstance';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -15,9 +16,7 @@ describe('n8n start with the package installed', () => {
 		fake = await startFakeFal({ apiKey: 'server-e2e-key', jobMs: 300, queueMs: 50 });
 		n8n = N8nInstance.create('server');
 		const form = readExample('form-upload-to-video.json');
-		const seedance = form.nodes.find((node) => node.type === NODE_TYPE);
-		const { falApi } = seedance?.credentials as { falApi: { id: string; name: string } };
-		await n8n.importCredentials([{ ...falApi, apiKey: 'server-e2e-key', apiHost: fake.url }]);
+		await n8n.importCredentials([{ ...exampleCredential(form), apiKey: 'server-e2e-key', apiHost: fake.url }]);
 		await n8n.importWorkflows([form]);
 		baseUrl = await n8n.start();
 	});
