@@ -58,10 +58,19 @@ function queueEnv({ pgPort, redisPort, encryptionKey, webhookUrl }) {
 		// n8n 2.41 defaults to `database` in queue mode (n8n-core binary-data.config.js); said here
 		// explicitly because `filesystem` (the default otherwise) breaks across machines.
 		N8N_DEFAULT_BINARY_DATA_MODE: 'database',
+		// n8n 1.x offers only `filesystem` unless told (2.41 offers all three): without `database`
+		// here it has no database store and silently keeps the videos in memory, inside the
+		// execution data (base commands' initBinaryDataService).
+		N8N_AVAILABLE_BINARY_DATA_MODES: 'filesystem,database',
 		// Resume URLs ($execution.resumeUrl, our fal_webhook) and trigger URLs point at the webhook processor.
 		WEBHOOK_URL: webhookUrl,
 		N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true',
 		OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+		// A killed worker's execution is not run again: n8n 2.x always runs its queue so
+		// (scaling.service.js, maxStalledCount 0); n8n 1.x's default 1 restarts the execution from
+		// the start on another worker, and a Wait for Completion node then submits to fal again
+		// (a second bill, test/e2e-queue/queueMode.e2e.ts).
+		QUEUE_WORKER_MAX_STALLED_COUNT: '0',
 	};
 }
 

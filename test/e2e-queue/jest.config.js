@@ -1,6 +1,7 @@
 /**
- * The queue-mode end-to-end suite (`npm run e2e:queue`, part of `npm test`): the package in n8n 2.41
- * with PostgreSQL, Redis, a main, two workers and a webhook processor (scripts/lib/queue-stack.js).
+ * The queue-mode end-to-end suite (`npm run e2e:queue`, part of `npm test`, once per n8n line like
+ * test/e2e: scripts/e2e-lines.js --queue): the package in n8n with PostgreSQL, Redis, a main, two
+ * workers and a webhook processor (scripts/lib/queue-stack.js).
  * Its own config because it needs redis-server/PostgreSQL (installed where missing by globalSetup)
  * and boots one heavy stack that the files share nothing with.
  * @type {import('jest').Config}

@@ -1,14 +1,16 @@
 /**
- * The package in n8n 2.41's queue mode: PostgreSQL, Redis, one main (editor/REST, production
+ * The package in n8n's queue mode: PostgreSQL, Redis, one main (editor/REST, production
  * webhooks off), two workers, one webhook processor, the fake fal. Every workflow starts from a
  * production webhook on the webhook processor; executions run on the workers; the main shows them.
  * One stack for all tests (it takes about a minute to boot); the faults come last.
+ * On either n8n line (SEEDANCE_N8N_LINE). On 1.x the node refuses Submit and Wait for Webhook before
+ * it submits anything (test/e2e/n8n1Limits.e2e.ts), so the tests of that mode run on 2.x only.
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { outputOf, type Execution, type WorkflowJson } from '../e2e/n8nInstance';
+import { n8nMajor, outputOf, type Execution, type WorkflowJson } from '../e2e/n8nInstance';
 import type { RestClient } from '../e2e/restClient';
 import { postPrompts, SEEDANCE_NODE, waitForWebhookWorkflow } from '../e2e/waitForWebhookWorkflow';
 import { createQueueStack, importInto, restClient, until, workerRuns, type QueueStack } from './queueStack';
@@ -24,6 +26,9 @@ const WEBHOOK = { id: 'queueE2eWaitHook1', path: 'queue-wait-hook' };
 const TRIGGER = { id: 'queueE2eTrigger01', webhookId: 'queue-e2e-trigger' };
 const JOB_MS = 3000;
 const ENDPOINT = 'bytedance/seedance-2.0/fast/image-to-video';
+/** Submit and Wait for Webhook needs n8n 2.x: n8n 1.x is refused it (README, "n8n versions"). */
+const WEBHOOK_MODE = n8nMajor() >= 2;
+const itWithWebhookMode = WEBHOOK_MODE ? it : it.skip;
 
 function workflowInMode(mode: 'waitForCompletion' | 'waitForWebhook', { id, path: webhookPath }: { id: string; path: string }, jwksUrl: string): WorkflowJson {
 	const workflow = waitForWebhookWorkflow({ id, name: `Seedance queue e2e (${mode})`, webhookPath, credential: CREDENTIAL, imageUrl: 'https://images.example.com/cat.jpg', jwksUrl });
@@ -143,7 +148,7 @@ describe('queue mode: main + 2 workers + webhook processor, PostgreSQL, Redis', 
 		expect(prompts12.sort()).toEqual(prompts.map(([prompt]) => prompt).sort());
 	});
 
-	it("Submit and Wait for Webhook: fal's signed callbacks reach the webhook processor and a worker finishes the execution with the videos", async () => {
+	itWithWebhookMode("Submit and Wait for Webhook: fal's signed callbacks reach the webhook processor and a worker finishes the execution with the videos", async () => {
 		fake.webhooks.length = 0;
 		await startExecutions(WEBHOOK.path, [['a cat waves', 'a dog runs']]);
 		const [{ id, status, execution }] = await finished(WEBHOOK.id, 1);
@@ -187,7 +192,7 @@ describe('queue mode: main + 2 workers + webhook processor, PostgreSQL, Redis', 
 		expect(workerRuns(stack).map((run) => run.executionId)).toContain(id);
 	});
 
-	it("a callback that arrives before the execution is saved as waiting gets 409 from the webhook processor, and fal's retry resumes it", async () => {
+	itWithWebhookMode("a callback that arrives before the execution is saved as waiting gets 409 from the webhook processor, and fal's retry resumes it", async () => {
 		const before = (await rest.executions(WEBHOOK.id)).length;
 		fake.webhooks.length = 0;
 		// fal's answer to the submit is held until a signed callback has been answered: the worker
@@ -210,7 +215,7 @@ describe('queue mode: main + 2 workers + webhook processor, PostgreSQL, Redis', 
 		expect(attempts.at(-1)).toBe(200);
 	});
 
-	it('Redis restarted mid-batch: running executions finish and the queued ones run after the restart', async () => {
+	it(`Redis restarted mid-batch: no video is submitted to fal twice; ${WEBHOOK_MODE ? 'running executions finish and the queued ones run after the restart' : 'n8n 1.x marks some executions crashed'}`, async () => {
 		const before = (await rest.executions(COMPLETION.id)).length;
 		const started = workerRuns(stack).length;
 		// 24 executions: 20 run at once on the two workers, 4 wait in Redis' queue.
@@ -220,29 +225,40 @@ describe('queue mode: main + 2 workers + webhook processor, PostgreSQL, Redis', 
 		const executions = await finished(COMPLETION.id, before + 24, 180000);
 
 		const statuses = executions.slice(0, 24).map((execution) => execution.status);
-		process.stderr.write(`[queue e2e] after the Redis restart: ${JSON.stringify(statuses)}\n`);
-		expect(statuses).toEqual(Array(24).fill('success'));
+		const submitted = ([...fake.jobs.values()] as FakeJob[]).map((job) => job.input.prompt).filter((prompt) => prompt.startsWith('redis '));
+		process.stderr.write(`[queue e2e] after the Redis restart: ${JSON.stringify(statuses)}; ${submitted.length} fal submits\n`);
+		expect(new Set(submitted).size).toBe(submitted.length);
+		if (n8nMajor() >= 2) {
+			expect(statuses).toEqual(Array(24).fill('success'));
+			expect(submitted).toHaveLength(24);
+		} else {
+			// n8n 1.123.81 ends some of them crashed (0 to 4 of the 24 in five runs, some after their
+			// video was submitted), the others succeed (README, "n8n versions").
+			expect(statuses.filter((status) => status !== 'success' && status !== 'crashed')).toEqual([]);
+		}
 	});
 
-	it('a worker killed while its execution waits on fal: Wait for Completion ends failed with its fal job still running, Submit and Wait for Webhook finishes on the other worker', async () => {
+	it(`a worker killed while its execution waits on fal: Wait for Completion ends failed with its fal job still running${WEBHOOK_MODE ? ', Submit and Wait for Webhook finishes on the other worker' : ''}`, async () => {
 		const beforeCompletion = (await rest.executions(COMPLETION.id)).length;
 		const beforeWebhook = (await rest.executions(WEBHOOK.id)).length;
 		const seen = new Set(workerRuns(stack).map((run) => run.executionId));
 		await startExecutions(COMPLETION.path, [['endless: the worker dies']]);
-		await startExecutions(WEBHOOK.path, [['slow: the worker dies']]);
-		const jobs = await until('both fal jobs submitted', () => {
+		if (WEBHOOK_MODE) await startExecutions(WEBHOOK.path, [['slow: the worker dies']]);
+		const jobs = await until('the fal jobs submitted', () => {
 			const list = [...fake.jobs.values()] as FakeJob[];
 			const completion = list.find((job) => job.input.prompt === 'endless: the worker dies');
 			const webhook = list.find((job) => job.input.prompt === 'slow: the worker dies');
-			return completion && webhook ? { completion, webhook } : undefined;
+			return completion && (webhook || !WEBHOOK_MODE) ? { completion, webhook } : undefined;
 		});
 		// The execution that waits on fal in the worker (Wait for Completion) and the one that waits in
 		// the database (Submit and Wait for Webhook): kill the worker holding the first.
-		const runs = await until('both executions on a worker', () => {
+		const runs = await until('the executions on a worker', () => {
 			const recent = workerRuns(stack).filter((run) => !seen.has(run.executionId));
-			return recent.length >= 2 ? recent : undefined;
+			return recent.length >= (WEBHOOK_MODE ? 2 : 1) ? recent : undefined;
 		});
-		await until('the webhook-mode execution saved as waiting', async () => ((await rest.executions(WEBHOOK.id))[0].status === 'waiting' ? true : undefined));
+		if (WEBHOOK_MODE) {
+			await until('the webhook-mode execution saved as waiting', async () => ((await rest.executions(WEBHOOK.id))[0].status === 'waiting' ? true : undefined));
+		}
 		const completionExecution = (await rest.executions(COMPLETION.id))[0];
 		const victim = runs.find((run) => run.executionId === completionExecution.id)?.worker;
 		expect(victim).toBeDefined();
@@ -265,14 +281,19 @@ describe('queue mode: main + 2 workers + webhook processor, PostgreSQL, Redis', 
 		// finds the execution first; either way it is over and is not retried (maxStalledCount 0).
 		expect(['error', 'crashed']).toContain(crashed.status);
 		expect(fake.jobs.get(jobs.completion.requestId)?.cancelled).toBe(false);
+		// Not run again on the other worker, which would submit the video to fal a second time
+		// (n8n 1.x's default, QUEUE_WORKER_MAX_STALLED_COUNT=1; the stack sets 0).
+		expect(([...fake.jobs.values()] as FakeJob[]).filter((job) => job.input.prompt === 'endless: the worker dies')).toHaveLength(1);
+		expect(workerRuns(stack).filter((run) => run.executionId === crashed.id)).toHaveLength(1);
 		// …but not silently: the killed worker's log names the fal request and the execution.
 		expect(stack.log(victim as string)).toContain(`Seedance: submitted fal request ${jobs.completion.requestId} for item 0 of execution ${crashed.id}`);
 		expect((await rest.executions(COMPLETION.id)).length).toBe(beforeCompletion + 1);
+		if (!WEBHOOK_MODE) return;
 
 		// The webhook-mode execution held no worker while fal generated: the callback resumes it on
 		// the surviving worker.
 		const [resumed] = await finished(WEBHOOK.id, beforeWebhook + 1, 120000);
 		expect(resumed.status).toBe('success');
-		expect(outputOf(resumed.execution, SEEDANCE_NODE)[0].json).toMatchObject({ requestId: jobs.webhook.requestId, status: 'COMPLETED' });
+		expect(outputOf(resumed.execution, SEEDANCE_NODE)[0].json).toMatchObject({ requestId: jobs.webhook?.requestId, status: 'COMPLETED' });
 	});
 });
