@@ -13,7 +13,7 @@ import { readIsoMetadata } from '../../media/readNeeded';
 import { modelName, RESOLUTION_PIXELS, VARIANTS, type Duration, type Resolution, type Variant, type VersionFacts } from '../../schema';
 import type { FalTransport } from '../../transport';
 import { describeCost, estimateItemCost, type ItemCost } from './costEstimate';
-import { tokenPricesFor } from './prices';
+import { tokenPricesFor, type TokenPrice } from './prices';
 
 type BinaryContext = IExecuteFunctions | IWebhookFunctions;
 
@@ -51,6 +51,11 @@ function basisOf(video: MeasuredVideo, resolution: Resolution, also = ''): strin
 	return `the output video: ${video.seconds} s at ${video.width}×${video.height}, billed as ${resolution}${also}; ${NO_REFERENCES}`;
 }
 
+/** What `variant` bills for the measured video at `resolution`, with no reference videos known. */
+function costOfVideo(variant: Variant, resolution: Resolution, video: MeasuredVideo, price: TokenPrice): ItemCost {
+	return estimateItemCost({ variant, resolution, duration: String(video.seconds) as Duration, videos: { count: 0, seconds: 0 } }, price);
+}
+
 /** `estimatedCostUsd` and `cost` (with `basis`) for a downloaded video; empty when it cannot be read. */
 export async function outputCostFields(ctx: BinaryContext, client: FalTransport, variant: Variant, binary: IBinaryData | undefined, signal?: AbortSignal): Promise<IDataObject> {
 	const video = await measure(ctx, binary);
@@ -58,7 +63,7 @@ export async function outputCostFields(ctx: BinaryContext, client: FalTransport,
 	const resolution = nearestResolution(video.width, video.height, Object.keys(RESOLUTION_PIXELS) as Resolution[]);
 	const price = (await tokenPricesFor(client, [variant], signal)).get(variant.endpoint);
 	if (!price) return {};
-	const cost = estimateItemCost({ variant, resolution, duration: String(video.seconds) as Duration, videos: { count: 0, seconds: 0 } }, price);
+	const cost = costOfVideo(variant, resolution, video, price);
 	return { estimatedCostUsd: cost.estimatedCostUsd, cost: { ...describeCost(cost), basis: basisOf(video, resolution) } };
 }
 
@@ -79,7 +84,7 @@ export async function deliveredCostFields(ctx: BinaryContext, client: FalTranspo
 	const costs: Array<{ variant: Variant; cost: ItemCost }> = [];
 	for (const variant of candidates) {
 		const price = prices.get(variant.endpoint);
-		if (price) costs.push({ variant, cost: estimateItemCost({ variant, resolution, duration: String(video.seconds) as Duration, videos: { count: 0, seconds: 0 } }, price) });
+		if (price) costs.push({ variant, cost: costOfVideo(variant, resolution, video, price) });
 	}
 	if (costs.length === 0) return {};
 	costs.sort((a, b) => a.cost.maxUsd - b.cost.maxUsd);
