@@ -97,6 +97,11 @@ export class N8nInstance {
 		await local.n8nCommand(this.ctx, ['import:credentials', '--input', local.writeTempJson('credentials', list)]);
 	}
 
+	/** Credentials of other types, as n8n's `import:credentials` takes them (e.g. an `openAiApi` one). */
+	async importOtherCredentials(credentials: Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>): Promise<void> {
+		await local.n8nCommand(this.ctx, ['import:credentials', '--input', local.writeTempJson('credentials', credentials)]);
+	}
+
 	async importWorkflows(workflows: WorkflowJson[]): Promise<void> {
 		await local.n8nCommand(this.ctx, ['import:workflow', '--input', local.writeTempJson('workflows', workflows)]);
 	}

@@ -4,6 +4,7 @@ import type { Kind } from '../../schema';
 import { createFalTransport, type FalCredentials } from '../../transport';
 import { firstRefusal, type CostPlan } from '../helpers/budget';
 import { mapWithConcurrency } from '../helpers/concurrency';
+import { runsAsAiTool, toolErrorAnswer } from '../helpers/aiTool';
 import { interruptedRequestOf, toNodeError } from '../helpers/errors';
 import { cancelOperation } from './cancel.operation';
 import { completeDraftOperation } from './completeDraft.operation';
@@ -23,11 +24,25 @@ const OPERATIONS: Record<string, Operation> = {
 };
 
 /**
+ * The chosen operation for every item (runItems). Run as an AI Agent's tool, a failure is the
+ * tool's answer: n8n 1.x would otherwise end the whole execution with it, and 2.x hands the agent
+ * only its message (aiTool.ts).
+ */
+export async function route(ctx: IExecuteFunctions, kind: Kind): Promise<INodeExecutionData[][]> {
+	if (!runsAsAiTool(ctx)) return await runItems(ctx, kind);
+	try {
+		return await runItems(ctx, kind);
+	} catch (error) {
+		return [[toolErrorAnswer(error as NodeApiError | NodeOperationError)]];
+	}
+}
+
+/**
  * Runs the chosen operation for every item, overlapping up to the operation's concurrency, and
  * keeps output order. The one place where failures become n8n errors: with Continue On Fail an
  * item's failure becomes an error item; without it, the first failure stops (and cancels) the rest.
  */
-export async function route(ctx: IExecuteFunctions, kind: Kind): Promise<INodeExecutionData[][]> {
+async function runItems(ctx: IExecuteFunctions, kind: Kind): Promise<INodeExecutionData[][]> {
 	const operationName = ctx.getNodeParameter('operation', 0) as string;
 	const operation = OPERATIONS[operationName];
 	const credentials = (await ctx.getCredentials('falApi')) as unknown as FalCredentials;

@@ -6,6 +6,7 @@ import { FAL_MAX_IMAGE_BYTES } from '../../schema';
 import { estimateDataUriBytes, parseDataUri } from '../../media/dataUri';
 import { readHead } from '../../media/readNeeded';
 import { acceptedImageTypesText, IMAGE_TYPE_NAMES, sniffImageType, type ImageSniff } from '../../media/imageType';
+import { noBinaryInAiTool, runsAsAiTool } from './aiTool';
 import { binaryFile } from './binaryFile';
 import { InputError } from './errors';
 import type { ImageSource } from './parameters';
@@ -85,6 +86,7 @@ async function readBinaryImage(ctx: IExecuteFunctions, itemIndex: number, label:
 
 async function prepareImage(ctx: IExecuteFunctions, itemIndex: number, label: string, source: ImageSource): Promise<PreparedImage> {
 	if (source.kind === 'url') return { kind: 'url', url: checkImageUrl(`${label} URL`, source.url) };
+	if (runsAsAiTool(ctx)) throw noBinaryInAiTool(`${label} Source`);
 	return await readBinaryImage(ctx, itemIndex, label, source.property);
 }
 

@@ -18,6 +18,7 @@ import {
 	type Variant,
 } from '../../schema';
 import { parseHostList } from '../../transport/downloadPolicy';
+import { runsAsAiTool } from './aiTool';
 import { InputError } from './errors';
 import { readPrivacyOptions, type PrivacyOptions } from './privacy';
 import { readReferenceSources, type ReferenceSource } from './referenceSources';
@@ -215,7 +216,8 @@ export function readGenerateOptions(ctx: IExecuteFunctions, itemIndex = 0): Gene
 	return {
 		binaryPropertyName: String(options.binaryPropertyName ?? 'data').trim() || 'data',
 		fileName: options.fileName ? String(options.fileName).trim() : undefined,
-		returnUrlOnly: options.returnUrlOnly === true,
+		// An agent gets a tool's JSON only (n8n drops binary data), so a tool does not download the video.
+		returnUrlOnly: options.returnUrlOnly === true || runsAsAiTool(ctx),
 		waitTimeoutSeconds,
 		concurrency,
 		queuePriority: oneOf('Queue Priority', options.queuePriority ?? 'normal', QUEUE_PRIORITIES),

@@ -12,6 +12,7 @@ import { inspectAudio, inspectImage, inspectVideo, type MediaFacts } from '../..
 import { readHead, readIsoMetadata } from '../../media/readNeeded';
 import { checkReferences, inputVideoSeconds, REFERENCE_LIMITS, REFERENCE_RULES_2_0, type MediaKind, type ReferenceFacts, type ReferenceRules, type Task, type VideoInputs } from '../../schema';
 import type { FalTransport, UploadFile } from '../../transport';
+import { noBinaryInAiTool, runsAsAiTool } from './aiTool';
 import { binaryFile } from './binaryFile';
 import { InputError } from './errors';
 import type { ReferenceSource } from './referenceSources';
@@ -93,6 +94,7 @@ function missingBinary(media: MediaKind, problem: string, available: string[]): 
 /** The binary properties a source stands for, in order. */
 export function propertiesOf(ctx: IExecuteFunctions, itemIndex: number, source: ReferenceSource): string[] {
 	if (source.kind === 'url') return [];
+	if (runsAsAiTool(ctx)) throw noBinaryInAiTool(REFERENCE_LIMITS[source.media].label);
 	const binaries = binariesOf(ctx, itemIndex);
 	const available = Object.keys(binaries);
 	if (source.kind === 'binary') {

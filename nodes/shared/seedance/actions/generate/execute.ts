@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { SeedanceOutput } from '../../../schema';
 import { withStoragePreferences } from '../../../transport';
+import { noWaitingInAiTool, runsAsAiTool } from '../../helpers/aiTool';
 import { InputError } from '../../helpers/errors';
 import { assertWithinVideoCap, guardBudget } from '../../helpers/budget';
 import { describeResult, describeTimings } from '../../helpers/output';
@@ -91,7 +92,10 @@ export async function runInMode(unscoped: ItemContext, prepare: PrepareSubmissio
 	const item = withItemStoragePreferences(unscoped);
 	const mode = item.ctx.getNodeParameter('mode', item.itemIndex) as GenerateMode;
 	if (mode === 'submitOnly') return await submitOnly(item, prepare);
-	if (mode === 'waitForWebhook') return await submitAndWaitForWebhook(item, prepare);
+	if (mode === 'waitForWebhook') {
+		if (runsAsAiTool(item.ctx)) throw noWaitingInAiTool();
+		return await submitAndWaitForWebhook(item, prepare);
+	}
 	return await submitAndWait(item, prepare);
 }
 

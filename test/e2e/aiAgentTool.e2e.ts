@@ -1,0 +1,232 @@
+/**
+ * The Seedance nodes as tools of n8n's AI Agent, in a real n8n (`n8n execute`): Manual Trigger →
+ * AI Agent, whose chat model is n8n's "OpenAI Chat Model" on a fake OpenAI-compatible server
+ * (test/fake-openai: it calls our tool with the test's arguments, then answers with the tool's
+ * result) and whose tool is `n8n-nodes-seedance.seedanceImageToVideoTool`, the type n8n generates
+ * for a `usableAsTool` node, its fields filled by `$fromAI()`. The tool's calls go to the fake fal.
+ */
+import { N8nInstance, type Execution, type WorkflowJson } from './n8nInstance';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startFakeFal } = require('../fake-fal');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startFakeOpenAi, FINAL_PREFIX } = require('../fake-openai');
+
+const FAL_KEY = 'agent-e2e-fal-key';
+const OPENAI_KEY = 'sk-agent-e2e-fake';
+const FAL_CREDENTIAL = { id: 'agentE2eFal1', name: 'Fal (fake)' };
+const OPENAI_CREDENTIAL = { id: 'agentE2eOpenAi1', name: 'OpenAI (fake)' };
+const TOOL_NODE = 'Animate Image';
+/** n8n names the tool after its node (nodeNameToToolName: spaces become underscores). */
+const TOOL_NAME = 'Animate_Image';
+const TOOL_DESCRIPTION = 'Animates an image (given by its URL) into a short MP4 video and returns the video URL';
+const IMAGE_URL = 'https://images.example.com/cat.png';
+
+interface FakeOpenAi {
+	url: string;
+	chatRequests(): Array<{ messages: Array<{ role: string; content: unknown }>; tools?: Array<{ type: string; function: { name: string; description: string; parameters: Record<string, unknown> } }> }>;
+	setScript(script: { toolName?: string; toolArguments?: Record<string, unknown> }): void;
+	reset(): void;
+	close(): Promise<void>;
+}
+
+interface FakeFal {
+	url: string;
+	requests(kind: string): Array<{ path: string; body: Record<string, unknown> }>;
+	close(): Promise<void>;
+}
+
+/** Manual Trigger → AI Agent (OpenAI Chat Model on the fake; our tool with `toolParameters`). */
+function agentWorkflow(id: string, toolParameters: Record<string, unknown>, toolSettings: Record<string, unknown> = {}): WorkflowJson {
+	return {
+		id,
+		name: id,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{ id: 'a1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'a2',
+				name: 'Agent',
+				type: '@n8n/n8n-nodes-langchain.agent',
+				typeVersion: 3,
+				position: [200, 0],
+				parameters: { promptType: 'define', text: 'Animate the cat picture I gave you into a 5 second video.', options: {} },
+			},
+			{
+				id: 'a3',
+				name: 'Chat Model',
+				type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
+				typeVersion: 1.2,
+				position: [100, 200],
+				parameters: { model: { __rl: true, mode: 'id', value: 'gpt-fake' }, options: {} },
+				credentials: { openAiApi: OPENAI_CREDENTIAL },
+			},
+			{
+				id: 'a4',
+				name: TOOL_NODE,
+				type: 'n8n-nodes-seedance.seedanceImageToVideoTool',
+				typeVersion: 2,
+				position: [300, 200],
+				parameters: { descriptionType: 'manual', toolDescription: TOOL_DESCRIPTION, ...toolParameters },
+				credentials: { falApi: FAL_CREDENTIAL },
+				...toolSettings,
+			},
+		],
+		connections: {
+			Start: { main: [[{ node: 'Agent', type: 'main', index: 0 }]] },
+			'Chat Model': { ai_languageModel: [[{ node: 'Agent', type: 'ai_languageModel', index: 0 }]] },
+			[TOOL_NODE]: { ai_tool: [[{ node: 'Agent', type: 'ai_tool', index: 0 }]] },
+		},
+	};
+}
+
+const FROM_AI = {
+	operation: 'generate',
+	prompt: "={{ $fromAI('prompt', 'What should happen in the video', 'string') }}",
+	imageSource: 'url',
+	imageUrl: "={{ $fromAI('image_url', 'The public URL of the image to animate', 'string') }}",
+	duration: "={{ $fromAI('duration', 'Length of the video in seconds, 4 to 15', 'string') }}",
+};
+
+type RunData = Record<string, Array<{ data?: Record<string, Array<Array<{ json: Record<string, unknown> }>>>; error?: { message: string } }>>;
+
+function runDataOf(execution: Execution): RunData {
+	return execution.data.resultData.runData as unknown as RunData;
+}
+
+/** The tool's result as the model got it: the content of the conversation's tool message. */
+function toolMessageOf(chats: ReturnType<FakeOpenAi['chatRequests']>, execution: Execution): string {
+	const tool = chats.flatMap((chat) => chat.messages).find((message) => message.role === 'tool');
+	if (!tool) {
+		const ran = Object.keys(execution.data.resultData.runData).join(', ');
+		throw new Error(`the model never got a tool result (execution ${execution.status}; ran ${ran}); it got: ${JSON.stringify(chats.map((chat) => chat.messages)).slice(0, 2000)}`);
+	}
+	return typeof tool.content === 'string' ? tool.content : JSON.stringify(tool.content);
+}
+
+function agentAnswerOf(execution: Execution): string {
+	const runs = runDataOf(execution).Agent;
+	return String(runs?.[runs.length - 1]?.data?.main?.[0]?.[0]?.json.output ?? '');
+}
+
+describe('Seedance Image-to-Video as a tool of the AI Agent (n8n execute)', () => {
+	let fal: FakeFal;
+	let openAi: FakeOpenAi;
+	let n8n: N8nInstance;
+	const happy = agentWorkflow('agentToolHappy1', FROM_AI);
+	const waitForWebhook = agentWorkflow('agentToolWaitHook1', { ...FROM_AI, mode: 'waitForWebhook' });
+	const binarySource = agentWorkflow('agentToolBinary1', { ...FROM_AI, imageSource: 'binary' });
+
+	beforeAll(async () => {
+		fal = await startFakeFal({ apiKey: FAL_KEY, jobMs: 300, queueMs: 50 });
+		openAi = await startFakeOpenAi({ apiKey: OPENAI_KEY });
+		n8n = N8nInstance.create('agent');
+		await n8n.importCredentials([{ ...FAL_CREDENTIAL, apiKey: FAL_KEY, apiHost: fal.url }]);
+		await n8n.importOtherCredentials([{ ...OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey: OPENAI_KEY, url: openAi.url } }]);
+		await n8n.importWorkflows([happy, waitForWebhook, binarySource]);
+	});
+
+	beforeEach(() => openAi.reset());
+
+	afterAll(async () => {
+		await n8n?.dispose();
+		await openAi?.close();
+		await fal?.close();
+	});
+
+	async function runAgent(workflowId: string, toolArguments: Record<string, unknown>): Promise<{ execution: Execution; toolMessage: string; chats: ReturnType<FakeOpenAi['chatRequests']> }> {
+		openAi.setScript({ toolName: TOOL_NAME, toolArguments });
+		const { execution, output } = await n8n.execute(workflowId);
+		expect(output).not.toContain(FAL_KEY);
+		expect(output).not.toContain(OPENAI_KEY);
+		const chats = openAi.chatRequests();
+		if (process.env.SEEDANCE_E2E_VERBOSE) console.log(`[${workflowId}] ${execution.status}: ${JSON.stringify(chats)}`);
+		const toolMessage = toolMessageOf(chats, execution);
+		return { execution, toolMessage, chats };
+	}
+
+	it('the model is offered the tool with its description and the $fromAI fields as its JSON schema', async () => {
+		const { chats } = await runAgent(happy.id, { prompt: 'The cat blinks slowly', image_url: IMAGE_URL, duration: '5' });
+
+		expect(chats[0].tools).toEqual([
+			{
+				type: 'function',
+				function: expect.objectContaining({
+					name: TOOL_NAME,
+					description: TOOL_DESCRIPTION,
+					parameters: expect.objectContaining({
+						type: 'object',
+						properties: {
+							prompt: { type: 'string', description: 'What should happen in the video' },
+							image_url: { type: 'string', description: 'The public URL of the image to animate' },
+							duration: { type: 'string', description: 'Length of the video in seconds, 4 to 15' },
+						},
+						required: expect.arrayContaining(['prompt', 'image_url', 'duration']),
+					}),
+				}),
+			},
+		]);
+	});
+
+	it("the tool call reaches fal with the agent's prompt, image URL and duration; the agent answers with the video URL", async () => {
+		const submitsBefore = fal.requests('submit').length;
+		const downloadsBefore = fal.requests('download').length;
+		const { execution, toolMessage } = await runAgent(happy.id, { prompt: 'The cat blinks slowly', image_url: IMAGE_URL, duration: '6' });
+
+		expect(execution.status).toBe('success');
+		const submits = fal.requests('submit').slice(submitsBefore);
+		expect(submits).toHaveLength(1);
+		expect(submits[0].path).toBe('/bytedance/seedance-2.5/image-to-video');
+		expect(submits[0].body).toMatchObject({ prompt: 'The cat blinks slowly', image_url: IMAGE_URL, duration: '6' });
+
+		// What the model got: the generation's JSON (small), not the video.
+		expect(toolMessage.length).toBeLessThan(4000);
+		const [result] = JSON.parse(toolMessage) as Array<Record<string, any>>;
+		expect(result).toMatchObject({
+			requestId: expect.any(String),
+			endpoint: 'bytedance/seedance-2.5/image-to-video',
+			status: 'COMPLETED',
+			video: { url: expect.stringMatching(new RegExp(`^${fal.url}/files/.+\\.mp4$`)), contentType: 'video/mp4' },
+			parameters: expect.objectContaining({ duration: '6', image_url: IMAGE_URL }),
+			estimatedCostUsd: expect.any(Number),
+		});
+		expect(agentAnswerOf(execution)).toContain(FINAL_PREFIX);
+		expect(agentAnswerOf(execution)).toContain(result.video.url);
+		// The agent gets no binary data from a tool, so the tool does not download the video.
+		expect(fal.requests('download').length).toBe(downloadsBefore);
+		const toolRuns = runDataOf(execution)[TOOL_NODE];
+		expect(toolRuns.every((run) => (run.data?.ai_tool?.[0] ?? []).every((item) => !(item as { binary?: unknown }).binary))).toBe(true);
+	});
+
+	it('a fal rejection (422 content policy) reaches the agent as a readable tool error', async () => {
+		const { execution, toolMessage } = await runAgent(happy.id, { prompt: 'Forbidden [content-policy] scene', image_url: IMAGE_URL, duration: '5' });
+
+		expect(execution.status).toBe('success');
+		expect(toolMessage).toMatch(/content policy rejected Prompt/);
+		expect(agentAnswerOf(execution)).toMatch(/content polic/i);
+	});
+
+	it('Submit and Wait for Webhook cannot wait inside a tool call: the agent is told so, naming the field', async () => {
+		const submitsBefore = fal.requests('submit').length;
+		const { execution, toolMessage } = await runAgent(waitForWebhook.id, { prompt: 'The cat blinks slowly', image_url: IMAGE_URL, duration: '5' });
+
+		// Without the refusal, n8n 2.41.1 submitted the job and left the execution waiting, the agent unanswered.
+		expect(execution.status).toBe('success');
+		expect(toolMessage).toContain('Mode: \\"Submit and Wait for Webhook\\" cannot run as an AI Agent tool');
+		expect(toolMessage).toContain('Set Mode to \\"Wait for Completion\\"');
+		expect(agentAnswerOf(execution)).toContain('cannot run as an AI Agent tool');
+		expect(fal.requests('submit').length).toBe(submitsBefore);
+	});
+
+	it('an image from a binary property cannot come from an agent: the agent is told so, naming the field', async () => {
+		const submitsBefore = fal.requests('submit').length;
+		const { execution, toolMessage } = await runAgent(binarySource.id, { prompt: 'The cat blinks slowly', image_url: IMAGE_URL, duration: '5' });
+
+		expect(execution.status).toBe('success');
+		expect(toolMessage).toContain('Start Image Source: an AI Agent passes a tool only text, never files');
+		expect(toolMessage).toContain('Set the source to URL');
+		expect(agentAnswerOf(execution)).toContain('Start Image Source');
+		expect(fal.requests('submit').length).toBe(submitsBefore);
+	});
+});
