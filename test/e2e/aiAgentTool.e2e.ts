@@ -1,9 +1,10 @@
 /**
  * The Seedance nodes as tools of n8n's AI Agent, in a real n8n (`n8n execute`): Manual Trigger →
- * AI Agent, whose chat model is n8n's "OpenAI Chat Model" on a fake OpenAI-compatible server
+ * AI Agent (v3), whose chat model is n8n's "OpenAI Chat Model" on a fake OpenAI-compatible server
  * (test/fake-openai: it calls our tool with the test's arguments, then answers with the tool's
- * result) and whose tool is `n8n-nodes-seedance.seedanceImageToVideoTool`, the type n8n generates
- * for a `usableAsTool` node, its fields filled by `$fromAI()`. The tool's calls go to the fake fal.
+ * result) and whose tool is e.g. `n8n-nodes-seedance.seedanceImageToVideoTool`, the type n8n
+ * generates for a `usableAsTool` node, its fields filled by `$fromAI()`. The tool's calls go to the
+ * fake fal. SEEDANCE_E2E_VERBOSE=1 prints what the model was sent.
  */
 import { N8nInstance, type Execution, type WorkflowJson } from './n8nInstance';
 
@@ -110,13 +111,28 @@ function agentAnswerOf(execution: Execution): string {
 	return String(runs?.[runs.length - 1]?.data?.main?.[0]?.[0]?.json.output ?? '');
 }
 
-describe('Seedance Image-to-Video as a tool of the AI Agent (n8n execute)', () => {
+describe('The Seedance nodes as tools of the AI Agent (n8n execute)', () => {
 	let fal: FakeFal;
 	let openAi: FakeOpenAi;
 	let n8n: N8nInstance;
 	const happy = agentWorkflow('agentToolHappy1', FROM_AI);
 	const waitForWebhook = agentWorkflow('agentToolWaitHook1', { ...FROM_AI, mode: 'waitForWebhook' });
 	const binarySource = agentWorkflow('agentToolBinary1', { ...FROM_AI, imageSource: 'binary' });
+	const textTool = agentWorkflow(
+		'agentToolText1',
+		{ operation: 'generate', prompt: FROM_AI.prompt, duration: FROM_AI.duration },
+		{ type: 'n8n-nodes-seedance.seedanceTextToVideoTool' },
+	);
+	const referenceTool = agentWorkflow(
+		'agentToolReference1',
+		{
+			operation: 'generate',
+			prompt: FROM_AI.prompt,
+			referenceImageSource: 'url',
+			referenceImageUrls: "={{ $fromAI('image_urls', 'Public URLs of the reference images, comma-separated; the prompt names them @Image1, @Image2', 'string') }}",
+		},
+		{ type: 'n8n-nodes-seedance.seedanceReferenceToVideoTool' },
+	);
 
 	beforeAll(async () => {
 		fal = await startFakeFal({ apiKey: FAL_KEY, jobMs: 300, queueMs: 50 });
@@ -124,7 +140,7 @@ describe('Seedance Image-to-Video as a tool of the AI Agent (n8n execute)', () =
 		n8n = N8nInstance.create('agent');
 		await n8n.importCredentials([{ ...FAL_CREDENTIAL, apiKey: FAL_KEY, apiHost: fal.url }]);
 		await n8n.importOtherCredentials([{ ...OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey: OPENAI_KEY, url: openAi.url } }]);
-		await n8n.importWorkflows([happy, waitForWebhook, binarySource]);
+		await n8n.importWorkflows([happy, waitForWebhook, binarySource, textTool, referenceTool]);
 	});
 
 	beforeEach(() => openAi.reset());
@@ -203,7 +219,8 @@ describe('Seedance Image-to-Video as a tool of the AI Agent (n8n execute)', () =
 		const { execution, toolMessage } = await runAgent(happy.id, { prompt: 'Forbidden [content-policy] scene', image_url: IMAGE_URL, duration: '5' });
 
 		expect(execution.status).toBe('success');
-		expect(toolMessage).toMatch(/content policy rejected Prompt/);
+		const [answer] = JSON.parse(toolMessage) as Array<{ error: string; description?: string }>;
+		expect(answer.error).toMatch(/^fal's content policy rejected Prompt/);
 		expect(agentAnswerOf(execution)).toMatch(/content polic/i);
 	});
 
@@ -228,5 +245,24 @@ describe('Seedance Image-to-Video as a tool of the AI Agent (n8n execute)', () =
 		expect(toolMessage).toContain('Set the source to URL');
 		expect(agentAnswerOf(execution)).toContain('Start Image Source');
 		expect(fal.requests('submit').length).toBe(submitsBefore);
+	});
+
+	it.each([
+		['Text-to-Video', () => textTool, { prompt: 'A lighthouse at dusk', duration: '4' }, '/bytedance/seedance-2.5/text-to-video'],
+		['Reference-to-Video', () => referenceTool, { prompt: 'The bottle from @Image1 on a beach', image_urls: IMAGE_URL }, '/bytedance/seedance-2.5/reference-to-video'],
+	])('Seedance %s works as a tool the same way: one submit, the video URL in the answer', async (_name, workflow, toolArguments, endpointPath) => {
+		const submitsBefore = fal.requests('submit').length;
+		const downloadsBefore = fal.requests('download').length;
+		const { execution, toolMessage, chats } = await runAgent(workflow().id, toolArguments);
+
+		expect(execution.status).toBe('success');
+		expect(Object.keys((chats[0].tools?.[0].function.parameters.properties as object) ?? {}).sort()).toEqual(Object.keys(toolArguments).sort());
+		const submits = fal.requests('submit').slice(submitsBefore);
+		expect(submits.map((submit) => submit.path)).toEqual([endpointPath]);
+		expect(submits[0].body).toMatchObject({ prompt: toolArguments.prompt });
+		const [result] = JSON.parse(toolMessage) as Array<Record<string, any>>;
+		expect(result.video.url).toMatch(new RegExp(`^${fal.url}/files/.+\\.mp4$`));
+		expect(agentAnswerOf(execution)).toContain(result.video.url);
+		expect(fal.requests('download').length).toBe(downloadsBefore);
 	});
 });
