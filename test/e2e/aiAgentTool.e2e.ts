@@ -120,7 +120,8 @@ describe('The Seedance nodes as tools of the AI Agent (n8n execute)', () => {
 	const binarySource = agentWorkflow('agentToolBinary1', { ...FROM_AI, imageSource: 'binary' });
 	const textTool = agentWorkflow(
 		'agentToolText1',
-		{ operation: 'generate', prompt: FROM_AI.prompt, duration: FROM_AI.duration },
+		// Tool Description left on "Set Automatically": the model is offered the node's own description.
+		{ operation: 'generate', prompt: FROM_AI.prompt, duration: FROM_AI.duration, descriptionType: 'auto' },
 		{ type: 'n8n-nodes-seedance.seedanceTextToVideoTool' },
 	);
 	const referenceTool = agentWorkflow(
@@ -248,14 +249,15 @@ describe('The Seedance nodes as tools of the AI Agent (n8n execute)', () => {
 	});
 
 	it.each([
-		['Text-to-Video', () => textTool, { prompt: 'A lighthouse at dusk', duration: '4' }, '/bytedance/seedance-2.5/text-to-video'],
-		['Reference-to-Video', () => referenceTool, { prompt: 'The bottle from @Image1 on a beach', image_urls: IMAGE_URL }, '/bytedance/seedance-2.5/reference-to-video'],
-	])('Seedance %s works as a tool the same way: one submit, the video URL in the answer', async (_name, workflow, toolArguments, endpointPath) => {
+		['Text-to-Video', () => textTool, { prompt: 'A lighthouse at dusk', duration: '4' }, '/bytedance/seedance-2.5/text-to-video', "Turn a prompt into an MP4 with ByteDance's Seedance 2.5 or 2.0 on fal.ai"],
+		['Reference-to-Video', () => referenceTool, { prompt: 'The bottle from @Image1 on a beach', image_urls: IMAGE_URL }, '/bytedance/seedance-2.5/reference-to-video', TOOL_DESCRIPTION],
+	])('Seedance %s works as a tool the same way: one submit, the video URL in the answer', async (_name, workflow, toolArguments, endpointPath, description) => {
 		const submitsBefore = fal.requests('submit').length;
 		const downloadsBefore = fal.requests('download').length;
 		const { execution, toolMessage, chats } = await runAgent(workflow().id, toolArguments);
 
 		expect(execution.status).toBe('success');
+		expect(chats[0].tools?.[0].function.description).toBe(description);
 		expect(Object.keys((chats[0].tools?.[0].function.parameters.properties as object) ?? {}).sort()).toEqual(Object.keys(toolArguments).sort());
 		const submits = fal.requests('submit').slice(submitsBefore);
 		expect(submits.map((submit) => submit.path)).toEqual([endpointPath]);
