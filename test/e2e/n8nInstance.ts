@@ -93,8 +93,7 @@ export class N8nInstance {
 	}
 
 	async importCredentials(credentials: Array<{ id: string; name: string; apiKey: string; apiHost: string }>): Promise<void> {
-		const list = credentials.map((credential) => local.falCredential(credential));
-		await local.n8nCommand(this.ctx, ['import:credentials', '--input', local.writeTempJson('credentials', list)]);
+		await this.importOtherCredentials(credentials.map((credential) => local.falCredential(credential)));
 	}
 
 	/** Credentials of other types, as n8n's `import:credentials` takes them (e.g. an `openAiApi` one). */
