@@ -76,12 +76,15 @@ function describeValues(property) {
 	return property.options.map((option) => (option.name === option.value ? `\`${option.value}\`` : `${option.name} (\`${option.value}\`)`)).join(', ');
 }
 
+/** n8n's `@tool`: whether the node runs as an AI Agent's tool (its generated "…Tool" type). */
+const TOOL_CONDITION = { true: 'as an AI Agent tool', false: 'in a workflow' };
+
 function shownFor(property) {
 	const show = property.displayOptions?.show ?? {};
 	const hide = property.displayOptions?.hide ?? {};
 	const shown = Object.entries(show)
 		.filter(([key]) => key !== 'operation' || show.operation.length < 4)
-		.map(([key, values]) => `${key.replace(/^\//, '')} = ${values.join(' / ')}`);
+		.map(([key, values]) => (key === '@tool' ? TOOL_CONDITION[values.join()] : `${key.replace(/^\//, '')} = ${values.join(' / ')}`));
 	const hidden = Object.entries(hide).map(([key, values]) => `${key.replace(/^\//, '')} ≠ ${values.join(' / ')}`);
 	return [...shown, ...hidden].join('; ');
 }

@@ -135,16 +135,21 @@ describe('The Seedance nodes as tools of the AI Agent (n8n execute)', () => {
 		{ type: 'n8n-nodes-seedance.seedanceReferenceToVideoTool' },
 	);
 
+	const submitOnlyTool = agentWorkflow('agentToolSubmit1', { ...FROM_AI, mode: 'submitOnly' });
+	const getResultTool = agentWorkflow('agentToolResult1', {
+		operation: 'getResult',
+		requestId: "={{ $fromAI('request_id', 'The request ID the video was submitted under', 'string') }}",
+	});
+	const estimateTool = agentWorkflow('agentToolEstimate1', { ...FROM_AI, operation: 'estimateCost' });
+
 	beforeAll(async () => {
 		fal = await startFakeFal({ apiKey: FAL_KEY, jobMs: 300, queueMs: 50 });
 		openAi = await startFakeOpenAi({ apiKey: OPENAI_KEY });
 		n8n = N8nInstance.create('agent');
 		await n8n.importCredentials([{ ...FAL_CREDENTIAL, apiKey: FAL_KEY, apiHost: fal.url }]);
 		await n8n.importOtherCredentials([{ ...OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey: OPENAI_KEY, url: openAi.url } }]);
-		await n8n.importWorkflows([happy, waitForWebhook, binarySource, textTool, referenceTool]);
+		await n8n.importWorkflows([happy, waitForWebhook, binarySource, textTool, referenceTool, submitOnlyTool, getResultTool, estimateTool]);
 	});
-
-	beforeEach(() => openAi.reset());
 
 	afterAll(async () => {
 		await n8n?.dispose();
@@ -153,6 +158,7 @@ describe('The Seedance nodes as tools of the AI Agent (n8n execute)', () => {
 	});
 
 	async function runAgent(workflowId: string, toolArguments: Record<string, unknown>): Promise<{ execution: Execution; toolMessage: string; chats: ReturnType<FakeOpenAi['chatRequests']> }> {
+		openAi.reset(); // what the model was sent in this run only
 		openAi.setScript({ toolName: TOOL_NAME, toolArguments });
 		const { execution, output } = await n8n.execute(workflowId);
 		expect(output).not.toContain(FAL_KEY);
@@ -245,6 +251,39 @@ describe('The Seedance nodes as tools of the AI Agent (n8n execute)', () => {
 		expect(toolMessage).toContain('Start Image Source: an AI Agent passes a tool only text, never files');
 		expect(toolMessage).toContain('Set the source to URL');
 		expect(agentAnswerOf(execution)).toContain('Start Image Source');
+		expect(fal.requests('submit').length).toBe(submitsBefore);
+	});
+
+	it('Submit Only answers the request ID at once; a Get Result tool then answers the video URL for it', async () => {
+		const submitsBefore = fal.requests('submit').length;
+		const submitted = await runAgent(submitOnlyTool.id, { prompt: 'The cat blinks slowly', image_url: IMAGE_URL, duration: '5' });
+
+		expect(submitted.execution.status).toBe('success');
+		expect(fal.requests('submit').length).toBe(submitsBefore + 1);
+		const [receipt] = JSON.parse(submitted.toolMessage) as Array<Record<string, any>>;
+		expect(receipt).toMatchObject({ requestId: expect.any(String), endpoint: 'bytedance/seedance-2.5/image-to-video' });
+		expect(receipt.video).toBeUndefined();
+		expect(agentAnswerOf(submitted.execution)).toContain(receipt.requestId);
+
+		const downloadsBefore = fal.requests('download').length;
+		const fetched = await runAgent(getResultTool.id, { request_id: receipt.requestId });
+		expect(fetched.execution.status).toBe('success');
+		const [result] = JSON.parse(fetched.toolMessage) as Array<Record<string, any>>;
+		expect(result).toMatchObject({ requestId: receipt.requestId, status: 'COMPLETED' });
+		expect(result.video.url).toMatch(new RegExp(`^${fal.url}/files/.+\\.mp4$`));
+		expect(agentAnswerOf(fetched.execution)).toContain(result.video.url);
+		expect(fal.requests('download').length).toBe(downloadsBefore);
+		expect(fal.requests('submit').length).toBe(submitsBefore + 1);
+	});
+
+	it('Estimate Cost answers the price without submitting anything', async () => {
+		const submitsBefore = fal.requests('submit').length;
+		const { execution, toolMessage } = await runAgent(estimateTool.id, { prompt: 'The cat blinks slowly', image_url: IMAGE_URL, duration: '10' });
+
+		expect(execution.status).toBe('success');
+		const [estimate] = JSON.parse(toolMessage) as Array<Record<string, any>>;
+		expect(estimate.estimatedCostUsd).toBeGreaterThan(0);
+		expect(agentAnswerOf(execution)).toContain(String(estimate.estimatedCostUsd));
 		expect(fal.requests('submit').length).toBe(submitsBefore);
 	});
 

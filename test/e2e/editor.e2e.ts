@@ -4,7 +4,8 @@
  * ports the OS chooses, on either n8n line (SEEDANCE_N8N_LINE): log in, open a new workflow, find the
  * node in the nodes panel, add it, pick the demo credential, type a prompt and an image URL, execute
  * it and see the MP4 in the Binary tab; Text-to-Video's Model choice, Draft switch and Complete Draft;
- * Reference-to-Video's references; then find and add the trigger and see its webhook URL.
+ * Reference-to-Video's references; the choices a node offers as an AI Agent tool; then find and add
+ * the trigger and see its webhook URL.
  *
  * Every step leaves a screenshot in $SEEDANCE_SCREENSHOTS_DIR (default: a new temporary folder; the
  * path is printed). `npm run screenshots` runs this file on the 2.x line with
@@ -165,6 +166,38 @@ async function searchNewWorkflow(query: string): Promise<Locator> {
 
 function panelItem(panel: Locator, name: string): Locator {
 	return panel.locator('[data-test-id=node-creator-item-name]').filter({ hasText: new RegExp(`^\\s*${name}\\s*$`) });
+}
+
+/** Saves a workflow through the REST API the editor uses (with its session); resolves with its id. */
+async function createWorkflow(workflow: Record<string, unknown>): Promise<string> {
+	return await page.evaluate(async (body) => {
+		const response = await fetch('/rest/workflows', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'browser-id': localStorage.getItem('n8n-browserId') ?? '' },
+			body: JSON.stringify(body),
+		});
+		if (!response.ok) throw new Error(`POST /rest/workflows: HTTP ${response.status} ${await response.text()}`);
+		return ((await response.json()) as { data: { id: string } }).data.id;
+	}, workflow);
+}
+
+/** Opens a saved node's panel and lists, for each of `fields`, the names of the values its dropdown offers. */
+async function offeredChoices(nodeName: string, fields: string[]): Promise<Record<string, string[]>> {
+	await page.locator(`[data-test-id=canvas-node][data-node-name="${nodeName}"]`).dblclick();
+	const ndv = page.locator('[data-test-id=ndv]');
+	const choices: Record<string, string[]> = {};
+	for (const field of fields) {
+		await ndv.locator(`[data-test-id=parameter-input-${field}]`).click();
+		const options = page.locator('.el-select-dropdown').filter({ visible: true }).getByRole('option');
+		await options.first().waitFor();
+		await shot(`${field}-${nodeName.replace(/\W+/g, '-').toLowerCase()}`, await withOpenDropdown(ndv));
+		// Each option shows its name, then its description below it.
+		choices[field] = (await options.allInnerTexts()).map((text) => text.trim().split('\n')[0].trim());
+		await page.keyboard.press('Escape');
+		await options.first().waitFor({ state: 'hidden' });
+	}
+	await page.locator(CLOSE_NODE_PANEL).click();
+	return choices;
 }
 
 /** Adds a node of the family from the nodes panel with its Generate action; resolves with its open panel. */
@@ -330,6 +363,30 @@ describe('a new user in the editor of `npm start`', () => {
 		await page.setViewportSize(TALL_VIEWPORT);
 		await shot('reference-to-video-parameters', await parameterPanelClip(ndv));
 		await page.setViewportSize(VIEWPORT);
+	});
+
+	test('as an AI Agent tool, Mode offers no Submit and Wait for Webhook, and the image no Binary Property', async () => {
+		const seedance = { parameters: { prompt: PROMPT, imageUrl: IMAGE_URL }, credentials: { falApi: { id: DEMO_CREDENTIAL_ID, name: 'Fal API (local demo)' } } };
+		const workflowId = await createWorkflow({
+			name: 'Seedance as a workflow node and as a tool',
+			active: false, // n8n 1.x requires it
+			nodes: [
+				{ ...seedance, id: 'w1', name: NODE_NAME, type: 'n8n-nodes-seedance.seedanceImageToVideo', typeVersion: 2, position: [0, 0] },
+				{ ...seedance, id: 't1', name: `${NODE_NAME} Tool`, type: 'n8n-nodes-seedance.seedanceImageToVideoTool', typeVersion: 2, position: [0, 300] },
+			],
+			connections: {},
+			settings: {},
+		});
+		await page.goto(`${baseUrl}/workflow/${workflowId}`);
+
+		expect(await offeredChoices(NODE_NAME, ['mode', 'imageSource'])).toEqual({
+			mode: ['Wait for Completion', 'Submit and Wait for Webhook', 'Submit Only'],
+			imageSource: ['URL', 'Binary Property'],
+		});
+		expect(await offeredChoices(`${NODE_NAME} Tool`, ['mode', 'imageSource'])).toEqual({
+			mode: ['Wait for Completion', 'Submit Only'],
+			imageSource: ['URL'],
+		});
 	});
 
 	test('finds and adds the trigger, which shows its webhook URL', async () => {

@@ -24,6 +24,7 @@ import { budgetOptions, GENERATE_FIELD_OPERATIONS } from './costFields';
 import { KIND_TEXT } from './kinds';
 import { privacyOptions } from './privacyOptions';
 import { referenceFields } from './referenceFields';
+import { withoutBinarySources, withToolOptions } from './toolFields';
 
 const onGenerate = { show: { operation: GENERATE_FIELD_OPERATIONS } };
 /** The operations that make a video and run in a Mode: Generate Video and Complete Draft. */
@@ -206,18 +207,19 @@ function imageSourceFields(prefix: 'image' | 'endImage', label: string, optional
 	];
 	const show = (source: string) => ({ show: { operation: GENERATE_FIELD_OPERATIONS, [`${prefix}Source`]: [source] } });
 	const defaultSource = optional ? 'none' : 'url';
+	const sourceField: INodeProperties = {
+		displayName: `${label} Source`,
+		name: `${prefix}Source`,
+		type: 'options',
+		default: defaultSource,
+		options: sourceOptions,
+		description: optional
+			? 'Optional last frame: the video transitions from the start image to this one'
+			: 'Where the first frame of the video comes from',
+		displayOptions: onGenerate,
+	};
 	return [
-		{
-			displayName: `${label} Source`,
-			name: `${prefix}Source`,
-			type: 'options',
-			default: defaultSource,
-			options: sourceOptions,
-			description: optional
-				? 'Optional last frame: the video transitions from the start image to this one'
-				: 'Where the first frame of the video comes from',
-			displayOptions: onGenerate,
-		},
+		...withToolOptions(sourceField, withoutBinarySources(sourceOptions)),
 		{
 			displayName: `${label} URL`,
 			name: `${prefix}Url`,
@@ -276,34 +278,49 @@ const seedField: INodeProperties = {
 	description: 'Fix the seed to repeat a result (small variations may remain). Leave unset for a random seed.',
 };
 
-/** The Generate Video fields of one node of the family. */
-export function generateFields(kind: Kind): INodeProperties[] {
-	return [
+const waitForCompletionMode: INodePropertyOptions = {
+	name: 'Wait for Completion',
+	value: 'waitForCompletion',
+	description: 'Submit, wait while Seedance generates, then output the video as binary data',
+};
+const submitOnlyMode: INodePropertyOptions = {
+	name: 'Submit Only',
+	value: 'submitOnly',
+	description: 'Submit and return the request ID at once; fal calls your webhook when the video is ready',
+};
+const WORKFLOW_MODES: INodePropertyOptions[] = [
+	waitForCompletionMode,
+	{
+		name: 'Submit and Wait for Webhook',
+		value: 'waitForWebhook',
+		description: 'Submit, then pause the execution until fal calls n8n back; no polling while Seedance generates',
+	},
+	submitOnlyMode,
+];
+/** n8n drops binary data from a tool's answer, so the tool answers with the video's URL (helpers/aiTool.ts). */
+const TOOL_MODES: INodePropertyOptions[] = [
+	{ ...waitForCompletionMode, description: "Submit, wait while Seedance generates, then answer the agent with the video's URL" },
+	{ ...submitOnlyMode, description: 'Submit and answer the request ID at once; a Get Result tool gives the video later' },
+];
+
+/** As an AI Agent's tool, no Submit and Wait for Webhook: the agent needs its answer within the run. */
+const modeFields = withToolOptions(
 	{
 		displayName: 'Mode',
 		name: 'mode',
 		type: 'options',
 		noDataExpression: true,
 		default: 'waitForCompletion',
-		options: [
-			{
-				name: 'Wait for Completion',
-				value: 'waitForCompletion',
-				description: 'Submit, wait while Seedance generates, then output the video as binary data',
-			},
-			{
-				name: 'Submit and Wait for Webhook',
-				value: 'waitForWebhook',
-				description: 'Submit, then pause the execution until fal calls n8n back; no polling while Seedance generates',
-			},
-			{
-				name: 'Submit Only',
-				value: 'submitOnly',
-				description: 'Submit and return the request ID at once; fal calls your webhook when the video is ready',
-			},
-		],
+		options: WORKFLOW_MODES,
 		displayOptions: onVideoOperation,
 	},
+	TOOL_MODES,
+);
+
+/** The Generate Video fields of one node of the family. */
+export function generateFields(kind: Kind): INodeProperties[] {
+	return [
+	...modeFields,
 	{
 		displayName:
 			"fal calls this n8n back when the videos are ready, so n8n must be reachable from the internet: set n8n's WEBHOOK_URL environment variable to its public https address. The execution waits for all items (up to Options → Wait Timeout), then outputs them together. Stopping a waiting execution in n8n 2.41 runs no node code, so the fal jobs keep running (and are billed): cancel them with the Cancel operation and their request IDs.",

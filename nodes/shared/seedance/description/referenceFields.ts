@@ -1,7 +1,8 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { REFERENCE_LIMITS, type MediaKind } from '../../schema';
 import { GENERATE_FIELD_OPERATIONS } from './costFields';
+import { withoutBinarySources, withToolOptions } from './toolFields';
 
 const MEGABYTE = 1024 * 1024;
 
@@ -29,21 +30,23 @@ export function referenceFields(media: MediaKind): INodeProperties[] {
 	const { one, many } = NOUN[media];
 	const prefix = REFERENCE_PARAMETER[media];
 	const show = (source: string) => ({ show: { operation: GENERATE_FIELD_OPERATIONS, [`${prefix}Source`]: [source] } });
+	const sourceOptions: INodePropertyOptions[] = [
+		{ name: 'None', value: 'none', description: `No reference ${many.toLowerCase()}` },
+		{ name: 'URLs', value: 'url', description: 'Public http(s) URLs that fal downloads' },
+		{ name: 'Binary Properties', value: 'binary', description: 'Named binary properties of the incoming item, uploaded to fal storage' },
+		{ name: `All ${one} Binaries of the Item`, value: 'allBinaries', description: `Every ${one.toLowerCase()} binary of the incoming item, in its order, uploaded to fal storage` },
+	];
+	const sourceField: INodeProperties = {
+		displayName: limit.label,
+		name: `${prefix}Source`,
+		type: 'options',
+		default: 'none',
+		options: sourceOptions,
+		description: `${limitText(media)}. Named @${limit.tag}1, @${limit.tag}2… in the prompt, in this order.`,
+		displayOptions: { show: { operation: GENERATE_FIELD_OPERATIONS } },
+	};
 	return [
-		{
-			displayName: limit.label,
-			name: `${prefix}Source`,
-			type: 'options',
-			default: 'none',
-			options: [
-				{ name: 'None', value: 'none', description: `No reference ${many.toLowerCase()}` },
-				{ name: 'URLs', value: 'url', description: 'Public http(s) URLs that fal downloads' },
-				{ name: 'Binary Properties', value: 'binary', description: 'Named binary properties of the incoming item, uploaded to fal storage' },
-				{ name: `All ${one} Binaries of the Item`, value: 'allBinaries', description: `Every ${one.toLowerCase()} binary of the incoming item, in its order, uploaded to fal storage` },
-			],
-			description: `${limitText(media)}. Named @${limit.tag}1, @${limit.tag}2… in the prompt, in this order.`,
-			displayOptions: { show: { operation: GENERATE_FIELD_OPERATIONS } },
-		},
+		...withToolOptions(sourceField, withoutBinarySources(sourceOptions)),
 		{
 			displayName: `${one} URLs`,
 			name: `${prefix}Urls`,
