@@ -11,6 +11,7 @@ import { NODE_VERSIONS } from '../../nodes/shared/seedance/description';
 import { SeedanceImageToVideo } from '../../nodes/SeedanceImageToVideo/SeedanceImageToVideo.node';
 import { SeedanceReferenceToVideo } from '../../nodes/SeedanceReferenceToVideo/SeedanceReferenceToVideo.node';
 import { SeedanceTextToVideo } from '../../nodes/SeedanceTextToVideo/SeedanceTextToVideo.node';
+import { savedParameters } from './editorParameters';
 
 const nodes: Array<[string, INodeType]> = [
 	['Text-to-Video', new SeedanceTextToVideo()],
@@ -30,12 +31,6 @@ function offered(name: string, description: INodeTypeDescription, typeVersion: n
 	return description.properties
 		.filter((property) => property.name === name && NodeHelpers.displayParameter(parameters, property, node, description))
 		.flatMap((property) => (property.options as INodePropertyOptions[]).map((option) => String(option.value)));
-}
-
-/** What the editor saves for these values: only displayed parameters that differ from their defaults. */
-function savedParameters(description: INodeTypeDescription, typeVersion: number, values: INodeParameters): INodeParameters {
-	const node = { typeVersion, parameters: values } as unknown as INode;
-	return NodeHelpers.getNodeParameters(description.properties, values, false, false, node, description) ?? {};
 }
 
 describe.each(nodes)('Seedance %s as a workflow node and as an AI Agent tool', (_label, nodeType) => {

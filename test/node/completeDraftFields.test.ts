@@ -9,6 +9,7 @@ import { NODE_VERSIONS } from '../../nodes/shared/seedance/description';
 import { SeedanceImageToVideo } from '../../nodes/SeedanceImageToVideo/SeedanceImageToVideo.node';
 import { SeedanceReferenceToVideo } from '../../nodes/SeedanceReferenceToVideo/SeedanceReferenceToVideo.node';
 import { SeedanceTextToVideo } from '../../nodes/SeedanceTextToVideo/SeedanceTextToVideo.node';
+import { savedParameters } from './editorParameters';
 
 const nodes: Array<[string, INodeType]> = [
 	['Text-to-Video', new SeedanceTextToVideo()],
@@ -24,12 +25,6 @@ function shownFields(nodeType: INodeType, typeVersion: number, values: INodePara
 	return description.properties
 		.filter((property) => property.name in parameters && NodeHelpers.displayParameter(parameters, property, node, description))
 		.map((property) => property.name);
-}
-
-/** What the editor saves for these values: only displayed parameters that differ from their defaults. */
-function savedParameters(nodeType: INodeType, typeVersion: number, values: INodeParameters): INodeParameters {
-	const node = { typeVersion, parameters: values } as unknown as INode;
-	return NodeHelpers.getNodeParameters(nodeType.description.properties, values, false, false, node, nodeType.description) ?? {};
 }
 
 /** The subtitle n8n shows under the node on the canvas, its expression resolved by n8n's own Workflow. */
@@ -74,7 +69,7 @@ describe.each(nodes)('Seedance %s: Complete Draft in the editor', (_label, nodeT
 	});
 
 	test('a Complete Draft node saved with a Model is saved again without it (nothing it sends depends on it)', () => {
-		expect(savedParameters(nodeType, 2, { operation: 'completeDraft', model: '2.0', tier: 'mini', draftId: '={{ $json.draftId }}' })).toEqual({
+		expect(savedParameters(nodeType.description, 2, { operation: 'completeDraft', model: '2.0', tier: 'mini', draftId: '={{ $json.draftId }}' })).toEqual({
 			operation: 'completeDraft',
 			draftId: '={{ $json.draftId }}',
 		});
