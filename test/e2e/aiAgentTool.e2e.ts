@@ -6,6 +6,7 @@
  * generates for a `usableAsTool` node, its fields filled by `$fromAI()`. The tool's calls go to the
  * fake fal. SEEDANCE_E2E_VERBOSE=1 prints what the model was sent.
  */
+import type { FakeFal, FakeOpenAi } from './fakeServers';
 import { N8nInstance, type Execution, type WorkflowJson } from './n8nInstance';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -22,20 +23,6 @@ const TOOL_NODE = 'Animate Image';
 const TOOL_NAME = 'Animate_Image';
 const TOOL_DESCRIPTION = 'Animates an image (given by its URL) into a short MP4 video and returns the video URL';
 const IMAGE_URL = 'https://images.example.com/cat.png';
-
-interface FakeOpenAi {
-	url: string;
-	chatRequests(): Array<{ messages: Array<{ role: string; content: unknown }>; tools?: Array<{ type: string; function: { name: string; description: string; parameters: Record<string, unknown> } }> }>;
-	setScript(script: { toolName?: string; toolArguments?: Record<string, unknown> }): void;
-	reset(): void;
-	close(): Promise<void>;
-}
-
-interface FakeFal {
-	url: string;
-	requests(kind: string): Array<{ path: string; body: Record<string, unknown> }>;
-	close(): Promise<void>;
-}
 
 /** Manual Trigger → AI Agent (OpenAI Chat Model on the fake; our tool with `toolParameters`). */
 function agentWorkflow(id: string, toolParameters: Record<string, unknown>, toolSettings: Record<string, unknown> = {}): WorkflowJson {

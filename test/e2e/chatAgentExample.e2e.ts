@@ -6,6 +6,7 @@
  * the chat answer carries the video URL.
  */
 import { publishExample } from './examples';
+import type { FakeFal, FakeOpenAi } from './fakeServers';
 import { N8nInstance, readExample } from './n8nInstance';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -16,20 +17,6 @@ const { startFakeOpenAi, FINAL_PREFIX } = require('../fake-openai');
 const FAL_KEY = 'chat-example-fal-key';
 const OPENAI_KEY = 'sk-chat-example-fake';
 const IMAGE_URL = 'https://images.example.com/fox.png';
-
-interface FakeOpenAi {
-	url: string;
-	chatRequests(): Array<{ messages: Array<{ role: string; content: unknown }>; tools?: Array<{ function: { name: string; parameters: { properties: Record<string, unknown> } } }> }>;
-	setScript(script: { toolName?: string; toolArguments?: Record<string, unknown> }): void;
-	reset(): void;
-	close(): Promise<void>;
-}
-
-interface FakeFal {
-	url: string;
-	requests(kind: string): Array<{ path: string; body: Record<string, unknown> }>;
-	close(): Promise<void>;
-}
 
 describe('The chat example: an AI Agent with the Seedance tools, behind a published Chat Trigger (n8n start)', () => {
 	const example = readExample('chat-agent-makes-videos.json');
